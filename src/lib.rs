@@ -1,0 +1,29 @@
+//! convlab: a small deep-learning engine with Keras semantics (names, defaults, weight layouts,
+//! update rules), written on `ndarray` so that it builds natively and for WebAssembly.
+//!
+//! Tensors are `f32`, batch first, images NHWC (`[batch, height, width, channels]`), exactly as in
+//! Keras with the TensorFlow backend. The engine knows nothing about browsers; the wasm face lives
+//! in its own module.
+
+pub mod activation;
+pub mod data;
+pub mod error;
+pub mod initializer;
+pub mod layers;
+pub mod loss;
+pub mod metrics;
+pub mod model;
+pub mod optimizers;
+pub mod padding;
+pub mod presets;
+pub mod regularizer;
+pub mod rng;
+pub mod spec;
+pub mod summary;
+pub mod tensor;
+pub mod tfjs;
+pub mod training;
+
+pub use error::ConvlabError;
+
+pub use tensor::Tensor;

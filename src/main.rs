@@ -1,0 +1,2 @@
+//! The `convlab` command line (skeleton).
+fn main() {}

@@ -1,0 +1,1 @@
+//! (skeleton: filled in by the engine work)

@@ -1,0 +1,46 @@
+//! The tensor type every layer reads and writes, and the buffer helper that keeps the training
+//! loop free of allocations once shapes are stable.
+
+use ndarray::{ArrayD, IxDyn};
+
+/// An `f32` array of any rank: batch first, images NHWC (`[batch, height, width, channels]`).
+pub type Tensor = ArrayD<f32>;
+
+/// Makes `buffer` have `shape`, reallocating only when the shape differs.
+///
+/// Layers write every element of their outputs, so the contents after a reshape are unspecified
+/// (zeros in practice). Buffers are reused batch after batch; only the last, smaller batch of an
+/// epoch (or a new batch size) costs an allocation.
+pub fn ensure_shape(buffer: &mut Tensor, shape: &[usize]) {
+    if buffer.shape() != shape {
+        *buffer = Tensor::zeros(IxDyn(shape));
+    }
+}
+
+/// The shape of a batch: `batch` followed by the per-sample shape.
+pub fn batch_shape(batch: usize, sample_shape: &[usize]) -> Vec<usize> {
+    let mut shape = Vec::with_capacity(sample_shape.len() + 1);
+    shape.push(batch);
+    shape.extend_from_slice(sample_shape);
+    shape
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ensure_shape_keeps_the_buffer_when_the_shape_matches() {
+        let mut buffer = Tensor::zeros(IxDyn(&[2, 3]));
+        buffer[[1, 2]] = 7.0;
+        ensure_shape(&mut buffer, &[2, 3]);
+        assert_eq!(buffer[[1, 2]], 7.0);
+        ensure_shape(&mut buffer, &[4, 3]);
+        assert_eq!(buffer.shape(), &[4, 3]);
+    }
+
+    #[test]
+    fn batch_shape_prepends_the_batch() {
+        assert_eq!(batch_shape(128, &[28, 28, 1]), vec![128, 28, 28, 1]);
+    }
+}
