@@ -67,16 +67,16 @@ impl From<std::io::Error> for ConvlabError {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldError {
     /// The Keras config field at fault (`strides`).
-    pub field: &'static str,
+    pub field: String,
     /// What is wrong and how to fix it.
     pub message: String,
 }
 
 impl FieldError {
     /// A new field error.
-    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         FieldError {
-            field,
+            field: field.into(),
             message: message.into(),
         }
     }
