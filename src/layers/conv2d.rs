@@ -1,4 +1,7 @@
 //! `Conv2D`: a 2-D convolution (cross-correlation, as in Keras) over NHWC images.
+//!
+//! Also home of [`WindowGrid`], the sliding-window arithmetic (TensorFlow's padding, the extra
+//! row/column of uneven 'same' padding at the bottom/right) that the pooling layers share.
 
 use std::ops::Range;
 
