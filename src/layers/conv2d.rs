@@ -1,15 +1,23 @@
 //! `Conv2D`: a 2-D convolution (cross-correlation, as in Keras) over NHWC images.
+//!
+//! Also home of [`WindowGrid`], the sliding-window arithmetic (TensorFlow's padding, the extra
+//! row/column of uneven 'same' padding at the bottom/right) that the pooling layers share.
 
+use std::ops::Range;
+
+use ndarray::linalg::general_mat_mul;
+use ndarray::{ArrayView2, ArrayViewMut2, CowArray, Ix2, IxDyn};
 use serde::{Deserialize, Serialize};
 
 use super::keras_args::{one_one, pair, yes};
-use super::{expect_image, window_output_size, Layer, LayerConfig, ParamCount};
+use super::{expect_image, window_output_size, Layer, LayerConfig, Mode, Param, ParamCount};
 use crate::activation::Activation;
 use crate::error::FieldError;
 use crate::initializer::Initializer;
 use crate::padding::{OutputSize, Padding};
 use crate::regularizer::Regularizer;
 use crate::rng::Rng;
+use crate::tensor::{batch_shape, ensure_shape, Tensor};
 
 /// Keras `Conv2D(filters, kernel_size, strides=(1, 1), padding='valid', activation=None,
 /// use_bias=True, kernel_initializer='glorot_uniform', bias_initializer='zeros',
@@ -53,6 +61,22 @@ fn zeros() -> Initializer {
 }
 
 impl Conv2dConfig {
+    /// A Conv2D config with Keras defaults (stride 1, 'valid', bias, Glorot uniform kernel) and
+    /// the given filters, kernel size and activation.
+    pub fn new(filters: usize, kernel_size: [usize; 2], activation: Activation) -> Self {
+        Conv2dConfig {
+            filters,
+            kernel_size,
+            strides: one_one(),
+            padding: Padding::Valid,
+            activation,
+            use_bias: true,
+            kernel_initializer: Initializer::GlorotUniform,
+            bias_initializer: Initializer::Zeros,
+            kernel_regularizer: Regularizer::default(),
+        }
+    }
+
     /// The height and width arithmetic of the kernel sliding over `input_shape`.
     fn arithmetic(&self, input_shape: &[usize]) -> Result<[OutputSize; 2], FieldError> {
         let image = expect_image(input_shape)?;
@@ -98,38 +122,646 @@ impl LayerConfig for Conv2dConfig {
     }
 }
 
-// SKELETON-STUB: replaced by the real layer.
-/// (stub)
-pub struct Conv2d;
-impl Conv2d {
-    /// (stub)
-    pub fn new(_config: Conv2dConfig, _input_shape: &[usize], _rng: &mut Rng) -> Self {
-        unimplemented!()
+/// The windows (Conv2D kernels or pooling windows) that slide over a batch of NHWC images, with
+/// TensorFlow's padding: the index arithmetic Conv2D's im2col/col2im and pooling share.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WindowGrid {
+    /// Input `[height, width, channels]` of one sample.
+    pub image: [usize; 3],
+    /// Height and width arithmetic: window, stride, padding before and after, output size.
+    pub size: [OutputSize; 2],
+}
+
+/// One window position: the output pixel it makes and the image cells it covers.
+pub(crate) struct Window {
+    /// Output pixel index `(n·oh + oy)·ow + ox`: the row of the im2col matrix.
+    pub position: usize,
+    /// Flat index of the sample's first input value, `n·h·w·c`.
+    pub sample_start: usize,
+    /// Image rows the window covers; padded rows are left out.
+    pub rows: Range<usize>,
+    /// Image columns the window covers; padded columns are left out.
+    pub cols: Range<usize>,
+    /// How many window rows and columns lie in the top and left padding, before `rows`/`cols`.
+    pub skipped: [usize; 2],
+}
+
+impl WindowGrid {
+    /// The windows over an `image` whose height and width arithmetic is `size`.
+    pub fn new(image: [usize; 3], size: [OutputSize; 2]) -> Self {
+        WindowGrid { image, size }
+    }
+
+    /// Output pixels per sample, `oh·ow`.
+    pub fn positions_per_sample(&self) -> usize {
+        self.size[0].output * self.size[1].output
+    }
+
+    /// Visits every window of a batch of `batch` samples, in output order (NHWC).
+    pub fn for_each(&self, batch: usize, mut visit: impl FnMut(&Window)) {
+        let [height, width, channels] = self.image;
+        let [vertical, horizontal] = &self.size;
+        let mut position = 0;
+        for sample in 0..batch {
+            let sample_start = sample * height * width * channels;
+            for oy in 0..vertical.output {
+                let (rows, skipped_rows) = covered_cells(vertical, oy);
+                for ox in 0..horizontal.output {
+                    let (cols, skipped_cols) = covered_cells(horizontal, ox);
+                    visit(&Window {
+                        position,
+                        sample_start,
+                        rows: rows.clone(),
+                        cols,
+                        skipped: [skipped_rows, skipped_cols],
+                    });
+                    position += 1;
+                }
+            }
+        }
+    }
+
+    /// For each image row `window` covers, the flat input range of its covered cells
+    /// (`cols.len()·channels` contiguous values, NHWC).
+    pub fn input_rows<'a>(&self, window: &'a Window) -> impl Iterator<Item = Range<usize>> + 'a {
+        let [_, width, channels] = self.image;
+        let len = window.cols.len() * channels;
+        window.rows.clone().map(move |row| {
+            let start = window.sample_start + (row * width + window.cols.start) * channels;
+            start..start + len
+        })
     }
 }
+
+/// Along one axis: the input cells the window at output index `index` covers, and how many padded
+/// cells come before them. TensorFlow's windows start at `index·stride − pad_before`.
+fn covered_cells(axis: &OutputSize, index: usize) -> (Range<usize>, usize) {
+    let start = index * axis.stride;
+    let first = start.max(axis.pad_before);
+    let end = (start + axis.window)
+        .min(axis.pad_before + axis.input)
+        .max(first);
+    (
+        first - axis.pad_before..end - axis.pad_before,
+        first - start,
+    )
+}
+
+/// A built Keras `Conv2D` with kernel `[kh, kw, in, out]` and bias `[out]`.
+///
+/// The convolution runs as one matrix product (im2col): each kernel-sized patch of the batch is
+/// copied into a row of `columns` `[batch·oh·ow, kh·kw·in]`, laid out like the kernel flattened to
+/// `[kh·kw·in, out]`, so `columns · kernel` is the output already in NHWC order.
+pub struct Conv2d {
+    config: Conv2dConfig,
+    grid: WindowGrid,
+    output_shape: Vec<usize>,
+    params: Vec<Param>,
+    /// The patches of the last forward batch; after `backward` computes the input gradient, the
+    /// patch gradients (one buffer for both, as it is the largest the network holds).
+    columns: Tensor,
+}
+
+impl Conv2d {
+    /// Builds the layer for a per-sample `input_shape` `[h, w, in]`, drawing the kernel from
+    /// `config.kernel_initializer` and the bias from `config.bias_initializer`.
+    ///
+    /// # Panics
+    /// If `config.output_shape(input_shape)` is an error: check it first, as every caller of
+    /// [`LayerConfig::build`] does.
+    pub fn new(config: Conv2dConfig, input_shape: &[usize], rng: &mut Rng) -> Self {
+        let (output_shape, size) = match (
+            config.output_shape(input_shape),
+            config.arithmetic(input_shape),
+        ) {
+            (Ok(shape), Ok(size)) => (shape, size),
+            (Err(error), _) | (_, Err(error)) => panic!(
+                "Conv2D cannot be built on input {input_shape:?}: {}: {}",
+                error.field, error.message
+            ),
+        };
+        let image = [input_shape[0], input_shape[1], input_shape[2]];
+        let [kh, kw] = config.kernel_size;
+        let kernel = config
+            .kernel_initializer
+            .initialize(&[kh, kw, image[2], config.filters], rng);
+        let mut params = vec![Param {
+            regularizer: config.kernel_regularizer,
+            ..Param::trainable("kernel", kernel)
+        }];
+        if config.use_bias {
+            let bias = config.bias_initializer.initialize(&[config.filters], rng);
+            params.push(Param::trainable("bias", bias));
+        }
+        Conv2d {
+            config,
+            grid: WindowGrid::new(image, size),
+            output_shape,
+            params,
+            columns: Tensor::zeros(IxDyn(&[0, 0])),
+        }
+    }
+
+    /// Length of one patch, a row of `columns`: `kh·kw·in`.
+    fn patch_len(&self) -> usize {
+        self.config.kernel_size[0] * self.config.kernel_size[1] * self.grid.image[2]
+    }
+}
+
+/// The kernel `[kh, kw, in, out]` seen as the `[kh·kw·in, out]` matrix of the product.
+fn kernel_matrix(kernel: &Tensor, patch_len: usize, filters: usize) -> CowArray<'_, f32, Ix2> {
+    kernel
+        .to_shape((patch_len, filters))
+        .expect("the kernel keeps its shape [kh, kw, in, out]")
+}
+
+/// For each image row a window covers: where its cells go in the window's patch (relative to the
+/// patch start) and where they are in the input. Shared by im2col and col2im so the two stay exact
+/// mirrors.
+fn patch_rows<'a>(
+    grid: &WindowGrid,
+    kernel_width: usize,
+    window: &'a Window,
+) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + 'a {
+    let channels = grid.image[2];
+    let row_len = kernel_width * channels;
+    let skipped_cols = window.skipped[1] * channels;
+    (window.skipped[0]..)
+        .zip(grid.input_rows(window))
+        .map(move |(kernel_row, input)| {
+            let start = kernel_row * row_len + skipped_cols;
+            (start..start + input.len(), input)
+        })
+}
+
+/// im2col: copies every patch of `input` into its row of `columns`, zeros where it lies in the
+/// padding.
+fn gather_patches(
+    grid: &WindowGrid,
+    kernel: [usize; 2],
+    batch: usize,
+    input: &[f32],
+    columns: &mut [f32],
+) {
+    let patch_len = kernel[0] * kernel[1] * grid.image[2];
+    grid.for_each(batch, |window| {
+        let patch = &mut columns[window.position * patch_len..][..patch_len];
+        if window.rows.len() < kernel[0] || window.cols.len() < kernel[1] {
+            patch.fill(0.0);
+        }
+        for (in_patch, in_input) in patch_rows(grid, kernel[1], window) {
+            patch[in_patch].copy_from_slice(&input[in_input]);
+        }
+    });
+}
+
+/// col2im: adds every patch gradient in `columns` back onto the input cells it was copied from
+/// (overlapping patches add up); padded cells are dropped.
+fn scatter_patches(
+    grid: &WindowGrid,
+    kernel: [usize; 2],
+    batch: usize,
+    columns: &[f32],
+    grad_input: &mut [f32],
+) {
+    let patch_len = kernel[0] * kernel[1] * grid.image[2];
+    grad_input.fill(0.0);
+    grid.for_each(batch, |window| {
+        let patch = &columns[window.position * patch_len..][..patch_len];
+        for (in_patch, in_input) in patch_rows(grid, kernel[1], window) {
+            for (grad, &value) in grad_input[in_input].iter_mut().zip(&patch[in_patch]) {
+                *grad += value;
+            }
+        }
+    });
+}
+
+/// The im2col buffer `[rows, patch_len]` as a matrix.
+fn as_matrix(columns: &Tensor) -> ArrayView2<'_, f32> {
+    columns
+        .view()
+        .into_dimensionality::<Ix2>()
+        .expect("columns is allocated as a matrix")
+}
+
+/// A `rows × cols` view of a buffer this engine allocated (always in standard layout).
+fn matrix_mut(tensor: &mut Tensor, rows: usize, cols: usize) -> ArrayViewMut2<'_, f32> {
+    tensor
+        .view_mut()
+        .into_shape_with_order((rows, cols))
+        .expect("engine buffers are contiguous with rows·cols elements")
+}
+
 impl Layer for Conv2d {
     fn class_name(&self) -> &'static str {
-        unimplemented!()
+        self.config.class_name()
     }
+
     fn output_shape(&self) -> &[usize] {
-        unimplemented!()
+        &self.output_shape
     }
-    fn forward(
-        &mut self,
-        _input: &crate::tensor::Tensor,
-        _output: &mut crate::tensor::Tensor,
-        _mode: super::Mode,
-        _rng: &mut Rng,
-    ) {
-        unimplemented!()
+
+    /// `output = activation(patches · kernel + bias)`; input `[b, h, w, in]`, output
+    /// `[b, oh, ow, out]`.
+    fn forward(&mut self, input: &Tensor, output: &mut Tensor, _mode: Mode, _rng: &mut Rng) {
+        let batch = input.shape()[0];
+        let rows = batch * self.grid.positions_per_sample();
+        let patch_len = self.patch_len();
+        let input = input.as_standard_layout();
+        ensure_shape(&mut self.columns, &[rows, patch_len]);
+        gather_patches(
+            &self.grid,
+            self.config.kernel_size,
+            batch,
+            input.as_slice().expect("standard layout"),
+            self.columns.as_slice_mut().expect("standard layout"),
+        );
+
+        ensure_shape(output, &batch_shape(batch, &self.output_shape));
+        let mut output_matrix = matrix_mut(output, rows, self.config.filters);
+        let kernel = kernel_matrix(&self.params[0].value, patch_len, self.config.filters);
+        general_mat_mul(
+            1.0,
+            &as_matrix(&self.columns),
+            &kernel,
+            0.0,
+            &mut output_matrix,
+        );
+        if let Some(bias) = self.params.get(1) {
+            output_matrix += &bias.value;
+        }
+        self.config.activation.forward_in_place(output);
     }
+
+    /// With `δ = dL/d(pre-activation)` as a `[b·oh·ow, out]` matrix:
+    /// `dL/dkernel = patchesᵀ · δ`, `dL/dbias = Σ_rows δ`, `dL/dpatches = δ · kernelᵀ`, and
+    /// `dL/dinput` = col2im of `dL/dpatches`.
     fn backward(
         &mut self,
-        _input: &crate::tensor::Tensor,
-        _output: &crate::tensor::Tensor,
-        _grad_output: &mut crate::tensor::Tensor,
-        _grad_input: Option<&mut crate::tensor::Tensor>,
+        input: &Tensor,
+        output: &Tensor,
+        grad_output: &mut Tensor,
+        grad_input: Option<&mut Tensor>,
     ) {
-        unimplemented!()
+        self.config
+            .activation
+            .backward_in_place(output, grad_output);
+        let batch = grad_output.shape()[0];
+        let rows = batch * self.grid.positions_per_sample();
+        let patch_len = self.patch_len();
+        let filters = self.config.filters;
+        let delta = grad_output
+            .to_shape((rows, filters))
+            .expect("grad_output has the output's shape");
+
+        let mut grad_kernel = matrix_mut(&mut self.params[0].grad, patch_len, filters);
+        general_mat_mul(
+            1.0,
+            &as_matrix(&self.columns).t(),
+            &delta,
+            0.0,
+            &mut grad_kernel,
+        );
+
+        if let Some(bias) = self.params.get_mut(1) {
+            let grad_bias = bias.grad.as_slice_mut().expect("standard layout");
+            grad_bias.fill(0.0);
+            for row in delta.rows() {
+                for (grad, &d) in grad_bias.iter_mut().zip(row) {
+                    *grad += d;
+                }
+            }
+        }
+
+        let Some(grad_input) = grad_input else {
+            return;
+        };
+        let kernel = kernel_matrix(&self.params[0].value, patch_len, filters);
+        let mut grad_columns = matrix_mut(&mut self.columns, rows, patch_len);
+        general_mat_mul(1.0, &delta, &kernel.t(), 0.0, &mut grad_columns);
+        ensure_shape(grad_input, input.shape());
+        scatter_patches(
+            &self.grid,
+            self.config.kernel_size,
+            batch,
+            self.columns.as_slice().expect("standard layout"),
+            grad_input.as_slice_mut().expect("standard layout"),
+        );
+    }
+
+    fn params(&self) -> &[Param] {
+        &self.params
+    }
+
+    fn params_mut(&mut self) -> &mut [Param] {
+        &mut self.params
+    }
+
+    fn activation_mut(&mut self) -> Option<&mut Activation> {
+        Some(&mut self.config.activation)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::gradient_check::{check_gradients, test_input};
+
+    fn tensor(shape: &[usize], values: Vec<f32>) -> Tensor {
+        Tensor::from_shape_vec(IxDyn(shape), values).unwrap()
+    }
+
+    /// 1, 2, 3, … laid out as a one-channel `[1, side, side, 1]` image.
+    fn counting_image(side: usize) -> Tensor {
+        tensor(
+            &[1, side, side, 1],
+            (1..=side * side).map(|v| v as f32).collect(),
+        )
+    }
+
+    fn config(filters: usize, kernel: usize, strides: usize, padding: Padding) -> Conv2dConfig {
+        Conv2dConfig {
+            strides: [strides, strides],
+            padding,
+            ..Conv2dConfig::new(filters, [kernel, kernel], Activation::Linear)
+        }
+    }
+
+    /// A one-filter layer over a one-channel image with the given 3×3 kernel and zero bias.
+    fn single_filter(side: usize, kernel: [f32; 9], strides: usize, padding: Padding) -> Conv2d {
+        let mut layer = Conv2d::new(
+            config(1, 3, strides, padding),
+            &[side, side, 1],
+            &mut Rng::new(0),
+        );
+        layer.params_mut()[0].value = tensor(&[3, 3, 1, 1], kernel.to_vec());
+        layer
+    }
+
+    fn run(layer: &mut Conv2d, input: &Tensor) -> Tensor {
+        let mut output = Tensor::zeros(IxDyn(&[0]));
+        layer.forward(input, &mut output, Mode::Infer, &mut Rng::new(0));
+        output
+    }
+
+    fn values(output: &Tensor) -> Vec<f32> {
+        output.iter().copied().collect()
+    }
+
+    /// Runs the finite-difference check on a layer with random kernel and bias; returns the
+    /// output at the checked input.
+    fn gradients_match(config: Conv2dConfig, input_shape: &[usize], seed: u64) -> Tensor {
+        let mut layer = Conv2d::new(config, &input_shape[1..], &mut Rng::new(seed));
+        if let Some(bias) = layer.params_mut().get_mut(1) {
+            bias.value = test_input(bias.value.shape(), seed + 1);
+        }
+        let input = test_input(input_shape, seed);
+        check_gradients(&mut layer, &input, Mode::Train, 1e-2);
+        run(&mut layer, &input)
+    }
+
+    const ONES: [f32; 9] = [1.0; 9];
+
+    #[test]
+    fn shapes_follow_the_keras_arithmetic() {
+        // (28 − 3 + 2·1)/1 + 1 = 28
+        let same = config(32, 3, 1, Padding::Same);
+        assert_eq!(same.output_shape(&[28, 28, 1]).unwrap(), vec![28, 28, 32]);
+        // (28 − 3 + 2·0)/1 + 1 = 26
+        let valid = config(32, 3, 1, Padding::Valid);
+        assert_eq!(valid.output_shape(&[28, 28, 1]).unwrap(), vec![26, 26, 32]);
+        // (28 − 3 + 0 + 1)/2 + 1 = 14
+        let strided = config(64, 3, 2, Padding::Same);
+        assert_eq!(
+            strided.output_shape(&[28, 28, 32]).unwrap(),
+            vec![14, 14, 64]
+        );
+        // ⌊(8 − 3 + 2·0)/2⌋ + 1 = 3
+        let floored = config(4, 3, 2, Padding::Valid);
+        assert_eq!(floored.output_shape(&[8, 8, 2]).unwrap(), vec![3, 3, 4]);
+
+        let layer = Conv2d::new(floored, &[8, 8, 2], &mut Rng::new(0));
+        assert_eq!(layer.output_shape(), &[3, 3, 4]);
+        assert_eq!(layer.class_name(), "Conv2D");
+        assert_eq!(layer.params()[0].value.shape(), &[3, 3, 2, 4]);
+        assert_eq!(layer.params()[1].value.shape(), &[4]);
+    }
+
+    #[test]
+    fn valid_3x3_ones_on_4x4() {
+        // Each output is the sum of a 3×3 block of 1..16: 1+2+3+5+6+7+9+10+11 = 54, …
+        let mut layer = single_filter(4, ONES, 1, Padding::Valid);
+        let output = run(&mut layer, &counting_image(4));
+        assert_eq!(output.shape(), &[1, 2, 2, 1]);
+        assert_eq!(values(&output), vec![54.0, 63.0, 90.0, 99.0]);
+    }
+
+    #[test]
+    fn same_3x3_ones_on_4x4_pads_one_each_side() {
+        // Corner (0, 0) sums 1+2+5+6 = 14; edge (0, 1) sums 1+2+3+5+6+7 = 24.
+        let mut layer = single_filter(4, ONES, 1, Padding::Same);
+        let output = run(&mut layer, &counting_image(4));
+        assert_eq!(output.shape(), &[1, 4, 4, 1]);
+        assert_eq!(
+            values(&output),
+            vec![
+                14.0, 24.0, 30.0, 22.0, //
+                33.0, 54.0, 63.0, 45.0, //
+                57.0, 90.0, 99.0, 69.0, //
+                46.0, 72.0, 78.0, 54.0,
+            ]
+        );
+    }
+
+    #[test]
+    fn kernel_is_not_flipped() {
+        // Cross-correlation: Σ k[i][j]·x[i][j] = 1·1+2·2+3·3+4·5+5·6+6·7+7·9+8·10+9·11 = 348
+        // (a flipped, "true" convolution would give 192).
+        let kernel = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0];
+        let mut layer = single_filter(4, kernel, 1, Padding::Valid);
+        assert_eq!(values(&run(&mut layer, &counting_image(4)))[0], 348.0);
+    }
+
+    #[test]
+    fn same_padding_stride_2_even_input_pads_only_bottom_right() {
+        // 4×4, k3, s2: out = ceil(4/2) = 2, total pad = (2−1)·2 + 3 − 4 = 1 → (top 0, bottom 1).
+        // Windows start at rows/cols 0 and 2: 54; 3+4+7+8+11+12 = 45; 9+10+11+13+14+15 = 72;
+        // 11+12+15+16 = 54. (Padding at the top/left instead would give 14 first.)
+        let mut layer = single_filter(4, ONES, 2, Padding::Same);
+        let output = run(&mut layer, &counting_image(4));
+        assert_eq!(output.shape(), &[1, 2, 2, 1]);
+        assert_eq!(values(&output), vec![54.0, 45.0, 72.0, 54.0]);
+    }
+
+    #[test]
+    fn same_padding_stride_2_odd_input_pads_evenly() {
+        // 5×5, k3, s2: out = 3, total pad = 2·2 + 3 − 5 = 2 → (1, 1); windows cover rows
+        // {0,1}, {1,2,3}, {3,4}: e.g. 1+2+6+7 = 16, 2+3+4+7+8+9 = 33, 13·9 = 117.
+        let mut layer = single_filter(5, ONES, 2, Padding::Same);
+        let output = run(&mut layer, &counting_image(5));
+        assert_eq!(output.shape(), &[1, 3, 3, 1]);
+        assert_eq!(
+            values(&output),
+            vec![16.0, 33.0, 28.0, 69.0, 117.0, 87.0, 76.0, 123.0, 88.0]
+        );
+    }
+
+    #[test]
+    fn two_channels_in_and_out_use_the_keras_kernel_layout() {
+        // Input 2×2×2: channel 0 = [1 2; 3 4], channel 1 = [10 20; 30 40] (NHWC).
+        let input = tensor(
+            &[1, 2, 2, 2],
+            vec![1.0, 10.0, 2.0, 20.0, 3.0, 30.0, 4.0, 40.0],
+        );
+        let mut layer = Conv2d::new(
+            config(2, 2, 1, Padding::Valid),
+            &[2, 2, 2],
+            &mut Rng::new(0),
+        );
+        // Kernel [kh, kw, in, out]: filter 0 sums channel 0; filter 1 takes channel 1 at (0, 0)
+        // minus channel 1 at (1, 1).
+        #[rustfmt::skip]
+        let kernel = vec![
+            // (ky, kx) = (0, 0): [in 0 → out 0, in 0 → out 1, in 1 → out 0, in 1 → out 1]
+            1.0, 0.0, 0.0, 1.0,
+            // (0, 1)
+            1.0, 0.0, 0.0, 0.0,
+            // (1, 0)
+            1.0, 0.0, 0.0, 0.0,
+            // (1, 1)
+            1.0, 0.0, 0.0, -1.0,
+        ];
+        layer.params_mut()[0].value = tensor(&[2, 2, 2, 2], kernel);
+        layer.params_mut()[1].value = tensor(&[2], vec![0.5, -0.5]);
+        // Filter 0: 1+2+3+4 + 0.5 = 10.5; filter 1: 10 − 40 − 0.5 = −30.5.
+        assert_eq!(values(&run(&mut layer, &input)), vec![10.5, -30.5]);
+    }
+
+    #[test]
+    fn relu_is_applied_after_the_bias() {
+        let mut layer = Conv2d::new(
+            Conv2dConfig::new(2, [1, 1], Activation::Relu),
+            &[1, 1, 1],
+            &mut Rng::new(0),
+        );
+        layer.params_mut()[0].value = tensor(&[1, 1, 1, 2], vec![1.0, -1.0]);
+        layer.params_mut()[1].value = tensor(&[2], vec![1.0, 1.0]);
+        // 3·1 + 1 = 4; relu(3·(−1) + 1) = 0.
+        let output = run(&mut layer, &tensor(&[1, 1, 1, 1], vec![3.0]));
+        assert_eq!(values(&output), vec![4.0, 0.0]);
+    }
+
+    #[test]
+    fn kernel_regularizer_is_set_on_the_kernel_only() {
+        let regularizer = Regularizer { l1: 0.0, l2: 0.01 };
+        let config = Conv2dConfig {
+            kernel_regularizer: regularizer,
+            ..Conv2dConfig::new(2, [3, 3], Activation::Linear)
+        };
+        let layer = Conv2d::new(config, &[5, 5, 1], &mut Rng::new(0));
+        assert_eq!(layer.params()[0].regularizer, regularizer);
+        assert!(layer.params()[1].regularizer.is_none());
+    }
+
+    #[test]
+    fn gradients_valid_stride_1() {
+        gradients_match(config(3, 3, 1, Padding::Valid), &[2, 5, 5, 2], 1);
+    }
+
+    #[test]
+    fn gradients_valid_stride_2() {
+        gradients_match(config(2, 3, 2, Padding::Valid), &[2, 7, 7, 1], 2);
+    }
+
+    #[test]
+    fn gradients_same_padding_stride_2_even_input() {
+        gradients_match(config(2, 3, 2, Padding::Same), &[2, 6, 6, 2], 3);
+    }
+
+    #[test]
+    fn gradients_same_padding_stride_2_odd_input() {
+        gradients_match(config(2, 3, 2, Padding::Same), &[2, 5, 5, 2], 4);
+    }
+
+    #[test]
+    fn gradients_same_padding_stride_1_even_kernel() {
+        // k4 on 6: total pad 3 → (1, 2).
+        gradients_match(config(2, 4, 1, Padding::Same), &[1, 6, 6, 2], 5);
+    }
+
+    #[test]
+    fn gradients_when_the_division_floors() {
+        // ⌊(8 − 3 + 0)/2⌋ + 1 = 3: the last input row and column are never used.
+        let config = config(2, 3, 2, Padding::Valid);
+        assert!(config.output_size(&[8, 8, 1]).unwrap()[0].floored);
+        gradients_match(config, &[2, 8, 8, 1], 6);
+    }
+
+    #[test]
+    fn gradients_multi_channel_in_and_out() {
+        gradients_match(config(4, 3, 1, Padding::Same), &[2, 4, 4, 3], 7);
+    }
+
+    #[test]
+    fn gradients_with_relu() {
+        let config = Conv2dConfig {
+            activation: Activation::Relu,
+            ..config(3, 3, 1, Padding::Same)
+        };
+        gradients_match(config, &[2, 5, 5, 2], 15);
+    }
+
+    #[test]
+    fn gradients_without_bias() {
+        let config = Conv2dConfig {
+            use_bias: false,
+            ..config(3, 3, 2, Padding::Same)
+        };
+        let layer = Conv2d::new(config.clone(), &[5, 5, 2], &mut Rng::new(0));
+        assert_eq!(layer.params().len(), 1);
+        gradients_match(config, &[2, 5, 5, 2], 9);
+    }
+
+    #[test]
+    fn backward_without_grad_input_still_sets_parameter_gradients() {
+        let input = test_input(&[2, 5, 5, 2], 10);
+        let mut layer = Conv2d::new(
+            config(3, 3, 1, Padding::Same),
+            &[5, 5, 2],
+            &mut Rng::new(10),
+        );
+        let output = run(&mut layer, &input);
+        let mut grad_output = output.mapv(|_| 1.0);
+        layer.backward(&input, &output, &mut grad_output.clone(), None);
+        let kernel_grad = layer.params()[0].grad.clone();
+        let mut grad_input = Tensor::zeros(IxDyn(&[0]));
+        run(&mut layer, &input);
+        layer.backward(&input, &output, &mut grad_output, Some(&mut grad_input));
+        assert_eq!(layer.params()[0].grad, kernel_grad);
+        // dL/dbias = number of output positions per filter, 2·5·5 = 50.
+        assert_eq!(values(&layer.params()[1].grad), vec![50.0; 3]);
+    }
+
+    #[test]
+    fn forward_twice_with_different_batch_sizes() {
+        let mut layer = Conv2d::new(
+            config(3, 3, 2, Padding::Same),
+            &[5, 5, 2],
+            &mut Rng::new(11),
+        );
+        let batch = test_input(&[4, 5, 5, 2], 11);
+        let first = batch
+            .slice(ndarray::s![0..1, .., .., ..])
+            .to_owned()
+            .into_dyn();
+        let big = run(&mut layer, &batch);
+        let small = run(&mut layer, &first);
+        assert_eq!(small.shape(), &[1, 3, 3, 3]);
+        assert_eq!(small, big.slice(ndarray::s![0..1, .., .., ..]).into_dyn());
+
+        let mut grad_input = Tensor::zeros(IxDyn(&[0]));
+        layer.backward(&first, &small, &mut small.clone(), Some(&mut grad_input));
+        assert_eq!(grad_input.shape(), first.shape());
+        assert_eq!(run(&mut layer, &batch), big);
     }
 }
