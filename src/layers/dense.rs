@@ -1,14 +1,17 @@
 //! `Dense`: `output = activation(input · kernel + bias)` with kernel `[in, out]`.
 
+use ndarray::linalg::general_mat_mul;
+use ndarray::{ArrayView2, ArrayViewMut2, Ix1, Ix2};
 use serde::{Deserialize, Serialize};
 
 use super::keras_args::yes;
-use super::{Layer, LayerConfig, ParamCount};
+use super::{Layer, LayerConfig, Mode, Param, ParamCount};
 use crate::activation::Activation;
 use crate::error::FieldError;
 use crate::initializer::Initializer;
 use crate::regularizer::Regularizer;
 use crate::rng::Rng;
+use crate::tensor::{ensure_shape, Tensor};
 
 /// Keras `Dense(units, activation=None, use_bias=True, kernel_initializer='glorot_uniform',
 /// bias_initializer='zeros', kernel_regularizer=None)`.
@@ -92,38 +95,241 @@ impl LayerConfig for DenseConfig {
     }
 }
 
-// SKELETON-STUB: replaced by the real layer.
-/// (stub)
-pub struct Dense;
+/// A built `Dense` layer. Params in Keras order: `kernel` `[in, units]`, then `bias` `[units]`
+/// when `use_bias`.
+pub struct Dense {
+    activation: Activation,
+    output_shape: Vec<usize>,
+    params: Vec<Param>,
+}
+
+/// Index of the kernel in `params`; the bias, if any, follows it.
+const KERNEL: usize = 0;
+
 impl Dense {
-    /// (stub)
-    pub fn new(_config: DenseConfig, _input_shape: &[usize], _rng: &mut Rng) -> Self {
-        unimplemented!()
+    /// Builds the layer for per-sample `input_shape` `[in]`, drawing the kernel (then the bias,
+    /// as Keras's `build` does) from `rng`.
+    pub fn new(config: DenseConfig, input_shape: &[usize], rng: &mut Rng) -> Self {
+        let inputs: usize = input_shape.iter().product();
+        let mut kernel = Param::trainable(
+            "kernel",
+            config
+                .kernel_initializer
+                .initialize(&[inputs, config.units], rng),
+        );
+        kernel.regularizer = config.kernel_regularizer;
+        let mut params = vec![kernel];
+        if config.use_bias {
+            let bias = config.bias_initializer.initialize(&[config.units], rng);
+            params.push(Param::trainable("bias", bias));
+        }
+        Dense {
+            activation: config.activation,
+            output_shape: vec![config.units],
+            params,
+        }
     }
 }
+
+/// A `[batch, features]` tensor as a matrix (Dense's inputs and outputs always have rank 2).
+fn matrix(tensor: &Tensor) -> ArrayView2<'_, f32> {
+    tensor
+        .view()
+        .into_dimensionality::<Ix2>()
+        .expect("Dense tensors are [batch, features]")
+}
+
+fn matrix_mut(tensor: &mut Tensor) -> ArrayViewMut2<'_, f32> {
+    tensor
+        .view_mut()
+        .into_dimensionality::<Ix2>()
+        .expect("Dense tensors are [batch, features]")
+}
+
 impl Layer for Dense {
     fn class_name(&self) -> &'static str {
-        unimplemented!()
+        "Dense"
     }
+
     fn output_shape(&self) -> &[usize] {
-        unimplemented!()
+        &self.output_shape
     }
-    fn forward(
-        &mut self,
-        _input: &crate::tensor::Tensor,
-        _output: &mut crate::tensor::Tensor,
-        _mode: super::Mode,
-        _rng: &mut Rng,
-    ) {
-        unimplemented!()
+
+    /// `output = activation(input · kernel + bias)`.
+    ///
+    /// # Shapes
+    /// input `[batch, in]` → output `[batch, units]`.
+    fn forward(&mut self, input: &Tensor, output: &mut Tensor, _mode: Mode, _rng: &mut Rng) {
+        let batch = input.shape()[0];
+        ensure_shape(output, &[batch, self.output_shape[0]]);
+        let mut out = matrix_mut(output);
+        // The bias is written first so that the product can be accumulated onto it (β = 1).
+        let accumulate = match self.params.get(KERNEL + 1) {
+            Some(bias) => {
+                out.assign(&bias.value);
+                1.0
+            }
+            None => 0.0,
+        };
+        let kernel = matrix(&self.params[KERNEL].value);
+        general_mat_mul(1.0, &matrix(input), &kernel, accumulate, &mut out);
+        self.activation.forward_in_place(output);
     }
+
+    /// With `g` = dLoss/d(pre-activation): dKernel = inputᵀ·g, dBias = Σ_batch g,
+    /// dInput = g·kernelᵀ.
     fn backward(
         &mut self,
-        _input: &crate::tensor::Tensor,
-        _output: &crate::tensor::Tensor,
-        _grad_output: &mut crate::tensor::Tensor,
-        _grad_input: Option<&mut crate::tensor::Tensor>,
+        input: &Tensor,
+        output: &Tensor,
+        grad_output: &mut Tensor,
+        grad_input: Option<&mut Tensor>,
     ) {
-        unimplemented!()
+        self.activation.backward_in_place(output, grad_output);
+        let g = matrix(grad_output);
+        let (kernel, bias) = self.params.split_at_mut(KERNEL + 1);
+        let kernel = &mut kernel[KERNEL];
+        general_mat_mul(
+            1.0,
+            &matrix(input).t(),
+            &g,
+            0.0,
+            &mut matrix_mut(&mut kernel.grad),
+        );
+        if let Some(bias) = bias.first_mut() {
+            let mut grad_bias = bias
+                .grad
+                .view_mut()
+                .into_dimensionality::<Ix1>()
+                .expect("the bias is [units]");
+            grad_bias.fill(0.0);
+            for row in g.rows() {
+                grad_bias += &row;
+            }
+        }
+        if let Some(grad_input) = grad_input {
+            ensure_shape(grad_input, input.shape());
+            general_mat_mul(
+                1.0,
+                &g,
+                &matrix(&kernel.value).t(),
+                0.0,
+                &mut matrix_mut(grad_input),
+            );
+        }
+    }
+
+    fn params(&self) -> &[Param] {
+        &self.params
+    }
+
+    fn params_mut(&mut self) -> &mut [Param] {
+        &mut self.params
+    }
+
+    fn activation_mut(&mut self) -> Option<&mut Activation> {
+        Some(&mut self.activation)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::gradient_check::{check_gradients, test_input};
+    use ndarray::{array, IxDyn};
+
+    fn dense(units: usize, activation: Activation, inputs: usize) -> Dense {
+        Dense::new(
+            DenseConfig::new(units, activation),
+            &[inputs],
+            &mut Rng::new(7),
+        )
+    }
+
+    #[test]
+    fn forward_is_input_times_kernel_plus_bias() {
+        let mut layer = dense(2, Activation::Linear, 3);
+        layer.params[0].value = array![[1.0f32, 2.0], [3.0, 4.0], [5.0, 6.0]].into_dyn();
+        layer.params[1].value = array![0.5f32, -1.0].into_dyn();
+        let input = array![[1.0f32, 0.0, -1.0], [2.0, 1.0, 0.0]].into_dyn();
+        let mut output = Tensor::zeros(IxDyn(&[0]));
+        layer.forward(&input, &mut output, Mode::Infer, &mut Rng::new(0));
+        // [1 − 5 + 0.5, 2 − 6 − 1] and [2 + 3 + 0.5, 4 + 4 − 1]
+        assert_eq!(output, array![[-3.5f32, -5.0], [5.5, 7.0]].into_dyn());
+    }
+
+    #[test]
+    fn relu_activation_is_applied_after_the_bias() {
+        let mut layer = dense(2, Activation::Relu, 1);
+        layer.params[0].value = array![[1.0f32, -1.0]].into_dyn();
+        layer.params[1].value = array![-0.5f32, 0.25].into_dyn();
+        let input = array![[1.0f32], [0.0]].into_dyn();
+        let mut output = Tensor::zeros(IxDyn(&[0]));
+        layer.forward(&input, &mut output, Mode::Infer, &mut Rng::new(0));
+        assert_eq!(output, array![[0.5f32, 0.0], [0.0, 0.25]].into_dyn());
+    }
+
+    #[test]
+    fn params_are_kernel_then_bias_with_keras_shapes() {
+        let mut config = DenseConfig::new(10, Activation::Softmax);
+        config.kernel_regularizer = Regularizer { l1: 0.0, l2: 0.01 };
+        let layer = Dense::new(config, &[784], &mut Rng::new(1));
+        let names: Vec<_> = layer.params().iter().map(|p| p.name).collect();
+        assert_eq!(names, ["kernel", "bias"]);
+        assert_eq!(layer.params()[0].value.shape(), &[784, 10]);
+        assert_eq!(layer.params()[1].value.shape(), &[10]);
+        assert_eq!(layer.params()[0].regularizer.l2, 0.01);
+        assert!(layer.params()[1].regularizer.is_none());
+        assert!(layer.params()[1].value.iter().all(|&b| b == 0.0));
+        // glorot_uniform limit sqrt(6 / (784 + 10))
+        let limit = (6.0f32 / 794.0).sqrt();
+        assert!(layer.params()[0].value.iter().all(|w| w.abs() <= limit));
+        assert_eq!(layer.output_shape(), &[10]);
+    }
+
+    #[test]
+    fn no_bias_when_use_bias_is_false() {
+        let mut config = DenseConfig::new(4, Activation::Linear);
+        config.use_bias = false;
+        let layer = Dense::new(config, &[3], &mut Rng::new(1));
+        assert_eq!(layer.params().len(), 1);
+    }
+
+    #[test]
+    fn activation_mut_exposes_the_activation() {
+        let mut layer = dense(3, Activation::Softmax, 2);
+        assert_eq!(layer.activation_mut(), Some(&mut Activation::Softmax));
+    }
+
+    #[test]
+    fn gradients_match_finite_differences_for_every_activation() {
+        for activation in Activation::ALL {
+            let mut layer = dense(4, activation, 5);
+            check_gradients(&mut layer, &test_input(&[3, 5], 1), Mode::Train, 1e-2);
+        }
+    }
+
+    #[test]
+    fn gradients_match_finite_differences_without_bias() {
+        let mut config = DenseConfig::new(3, Activation::Tanh);
+        config.use_bias = false;
+        let mut layer = Dense::new(config, &[6], &mut Rng::new(3));
+        check_gradients(&mut layer, &test_input(&[4, 6], 2), Mode::Train, 1e-2);
+    }
+
+    #[test]
+    fn backward_without_grad_input_still_sets_parameter_gradients() {
+        let mut layer = dense(2, Activation::Linear, 2);
+        let input = array![[1.0f32, 2.0], [3.0, 4.0]].into_dyn();
+        let mut output = Tensor::zeros(IxDyn(&[0]));
+        layer.forward(&input, &mut output, Mode::Train, &mut Rng::new(0));
+        let mut grad_output = array![[1.0f32, 0.0], [0.0, 1.0]].into_dyn();
+        layer.backward(&input, &output, &mut grad_output, None);
+        // inputᵀ · I = inputᵀ
+        assert_eq!(
+            layer.params()[0].grad,
+            array![[1.0f32, 3.0], [2.0, 4.0]].into_dyn()
+        );
+        assert_eq!(layer.params()[1].grad, array![1.0f32, 1.0].into_dyn());
     }
 }

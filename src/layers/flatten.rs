@@ -2,9 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Layer, LayerConfig, ParamCount};
+use super::{Layer, LayerConfig, Mode, ParamCount};
 use crate::error::FieldError;
 use crate::rng::Rng;
+use crate::tensor::{batch_shape, ensure_shape, Tensor};
 
 /// Keras `Flatten()`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -28,38 +29,91 @@ impl LayerConfig for FlattenConfig {
     }
 }
 
-// SKELETON-STUB: replaced by the real layer.
-/// (stub)
-pub struct Flatten;
+/// A built `Flatten` layer: a row-major copy, so `[h, w, c]` becomes index `(i·w + j)·c + k`,
+/// the order Keras (and a Dense kernel trained there) expects.
+pub struct Flatten {
+    input_shape: Vec<usize>,
+    output_shape: Vec<usize>,
+}
+
 impl Flatten {
-    /// (stub)
-    pub fn new(_input_shape: &[usize]) -> Self {
-        unimplemented!()
+    /// Builds the layer for per-sample `input_shape` (`[h, w, c]`).
+    pub fn new(input_shape: &[usize]) -> Self {
+        Flatten {
+            input_shape: input_shape.to_vec(),
+            output_shape: vec![input_shape.iter().product()],
+        }
     }
 }
+
+/// Copies `source` into `target` (already shaped) element by element in row-major order.
+fn copy_row_major(source: &Tensor, target: &mut Tensor) {
+    target
+        .iter_mut()
+        .zip(source.iter())
+        .for_each(|(t, &s)| *t = s);
+}
+
 impl Layer for Flatten {
     fn class_name(&self) -> &'static str {
-        unimplemented!()
+        "Flatten"
     }
+
     fn output_shape(&self) -> &[usize] {
-        unimplemented!()
+        &self.output_shape
     }
-    fn forward(
-        &mut self,
-        _input: &crate::tensor::Tensor,
-        _output: &mut crate::tensor::Tensor,
-        _mode: super::Mode,
-        _rng: &mut Rng,
-    ) {
-        unimplemented!()
+
+    /// # Shapes
+    /// input `[batch, h, w, c]` → output `[batch, h·w·c]`.
+    fn forward(&mut self, input: &Tensor, output: &mut Tensor, _mode: Mode, _rng: &mut Rng) {
+        ensure_shape(output, &batch_shape(input.shape()[0], &self.output_shape));
+        copy_row_major(input, output);
     }
+
+    /// Reshapes the gradient back to `[batch, h, w, c]`.
     fn backward(
         &mut self,
-        _input: &crate::tensor::Tensor,
-        _output: &crate::tensor::Tensor,
-        _grad_output: &mut crate::tensor::Tensor,
-        _grad_input: Option<&mut crate::tensor::Tensor>,
+        _input: &Tensor,
+        _output: &Tensor,
+        grad_output: &mut Tensor,
+        grad_input: Option<&mut Tensor>,
     ) {
-        unimplemented!()
+        if let Some(grad_input) = grad_input {
+            ensure_shape(
+                grad_input,
+                &batch_shape(grad_output.shape()[0], &self.input_shape),
+            );
+            copy_row_major(grad_output, grad_input);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::gradient_check::{check_gradients, test_input};
+    use ndarray::IxDyn;
+
+    #[test]
+    fn flattens_nhwc_in_keras_order() {
+        let mut layer = Flatten::new(&[2, 2, 3]);
+        assert_eq!(layer.output_shape(), &[12]);
+        // Value = 100·h + 10·w + c, so the flat order is readable.
+        let input = Tensor::from_shape_fn(IxDyn(&[1, 2, 2, 3]), |i| {
+            (100 * i[1] + 10 * i[2] + i[3]) as f32
+        });
+        let mut output = Tensor::zeros(IxDyn(&[0]));
+        layer.forward(&input, &mut output, Mode::Infer, &mut Rng::new(0));
+        assert_eq!(output.shape(), &[1, 12]);
+        assert_eq!(
+            output.as_slice().unwrap(),
+            &[0.0, 1.0, 2.0, 10.0, 11.0, 12.0, 100.0, 101.0, 102.0, 110.0, 111.0, 112.0]
+        );
+    }
+
+    #[test]
+    fn backward_restores_the_image_shape() {
+        let mut layer = Flatten::new(&[3, 2, 2]);
+        check_gradients(&mut layer, &test_input(&[2, 3, 2, 2], 5), Mode::Train, 1e-3);
     }
 }
