@@ -23,6 +23,8 @@ pub mod summary;
 pub mod tensor;
 pub mod tfjs;
 pub mod training;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use error::ConvlabError;
 

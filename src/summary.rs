@@ -2,8 +2,8 @@
 
 use crate::spec::{group_thousands, Architecture};
 
-/// Content widths of the three columns, as Keras 3 prints them by default.
-const WIDTHS: [usize; 3] = [31, 22, 13];
+/// Content widths of the three columns, as Keras 3 prints them at its default line length (88).
+const WIDTHS: [usize; 3] = [36, 27, 15];
 
 /// A per-sample shape as Keras prints a batch shape: `[28, 28, 32]` → `(None, 28, 28, 32)`.
 pub fn format_shape(sample_shape: &[usize]) -> String {
@@ -130,14 +130,14 @@ mod tests {
     #[test]
     fn long_names_wrap_at_spaces() {
         assert_eq!(
-            wrap("batch_normalization (BatchNormalization)", 31),
+            wrap("batch_normalization (BatchNormalization)", 36),
             vec![
                 "batch_normalization".to_string(),
                 "(BatchNormalization)".to_string()
             ]
         );
         assert_eq!(
-            wrap("conv2d (Conv2D)", 31),
+            wrap("conv2d (Conv2D)", 36),
             vec!["conv2d (Conv2D)".to_string()]
         );
     }

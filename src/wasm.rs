@@ -1,0 +1,463 @@
+//! The engine's only face to JavaScript (wasm-bindgen). Thin on purpose: it converts between JS
+//! values and engine types and holds the state one Web Worker needs; all logic is in the engine.
+//!
+//! Data objects use the engine's (Keras) snake_case field names. Errors are thrown as plain
+//! objects `{code, message, layer, field}` (`layer` is the 1-based layer index for spec errors),
+//! so the page can show the message next to the control at fault.
+
+use js_sys::{Float32Array, Uint8Array};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::data::mnist::{self, Mnist};
+use crate::error::ConvlabError;
+use crate::layers::Mode;
+use crate::model::Sequential;
+use crate::padding::OutputSize;
+use crate::presets::PRESETS;
+use crate::rng::Rng;
+use crate::spec::{Architecture, ModelSpec};
+use crate::tensor::Tensor;
+use crate::training::{evaluate, Fit, TrainingConfig};
+
+/// Installs the panic hook so a Rust panic shows its message in the console.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+#[derive(Serialize)]
+struct JsError {
+    code: &'static str,
+    message: String,
+    layer: Option<usize>,
+    field: Option<String>,
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .expect("engine values serialise to JS")
+}
+
+fn js_error(error: ConvlabError) -> JsValue {
+    let (code, layer, field) = match &error {
+        ConvlabError::Spec { index, field, .. } => ("spec", Some(*index), Some(field.clone())),
+        ConvlabError::Model(_) => ("model", None, None),
+        ConvlabError::Setting { field, .. } => ("setting", None, Some(field.clone())),
+        ConvlabError::Data(_) => ("data", None, None),
+        ConvlabError::Format(_) => ("format", None, None),
+        ConvlabError::Shape(_) => ("shape", None, None),
+        ConvlabError::Io(_) => ("io", None, None),
+    };
+    to_js(&JsError {
+        code,
+        message: error.to_string(),
+        layer,
+        field,
+    })
+}
+
+fn setting_error(field: &str, message: impl Into<String>) -> JsValue {
+    js_error(ConvlabError::setting(field, message))
+}
+
+#[derive(Serialize)]
+struct AxisView {
+    #[serde(flatten)]
+    size: OutputSize,
+    formula: String,
+}
+
+#[derive(Serialize)]
+struct LayerView<'a> {
+    index: usize,
+    name: &'a str,
+    class_name: &'a str,
+    input_shape: &'a [usize],
+    output_shape: &'a [usize],
+    trainable_params: usize,
+    non_trainable_params: usize,
+    params: usize,
+    output_size: Option<Vec<AxisView>>,
+}
+
+#[derive(Serialize)]
+struct ArchitectureView<'a> {
+    name: &'a str,
+    input_shape: &'a [usize],
+    layers: Vec<LayerView<'a>>,
+    total_params: usize,
+    trainable_params: usize,
+    non_trainable_params: usize,
+    summary: String,
+    spec: ModelSpec,
+}
+
+fn architecture_view(architecture: &Architecture) -> JsValue {
+    let totals = architecture.params();
+    let layers = architecture
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(i, layer)| LayerView {
+            index: i + 1,
+            name: &layer.name,
+            class_name: layer.class_name(),
+            input_shape: &layer.input_shape,
+            output_shape: &layer.output_shape,
+            trainable_params: layer.params.trainable,
+            non_trainable_params: layer.params.non_trainable,
+            params: layer.params.total(),
+            output_size: layer.output_size.map(|axes| {
+                axes.iter()
+                    .map(|&size| AxisView {
+                        size,
+                        formula: size.formula(),
+                    })
+                    .collect()
+            }),
+        })
+        .collect();
+    to_js(&ArchitectureView {
+        name: &architecture.name,
+        input_shape: &architecture.input_shape,
+        layers,
+        total_params: totals.total(),
+        trainable_params: totals.trainable,
+        non_trainable_params: totals.non_trainable,
+        summary: crate::summary::summary(architecture),
+        spec: architecture.to_spec(),
+    })
+}
+
+/// Checks a model spec (JSON text of a Keras `modelTopology`) and returns every layer's shapes,
+/// parameter counts and output-size formulas, the totals and the `model.summary()` text.
+#[wasm_bindgen(js_name = checkModel)]
+pub fn check_model(spec_json: &str) -> Result<JsValue, JsValue> {
+    let spec = ModelSpec::from_json(spec_json).map_err(js_error)?;
+    let architecture = Architecture::from_spec(&spec).map_err(js_error)?;
+    Ok(architecture_view(&architecture))
+}
+
+#[derive(Serialize)]
+struct PresetView {
+    name: &'static str,
+    title: &'static str,
+    spec: ModelSpec,
+}
+
+/// The lesson presets: `[{name, title, spec}]`.
+#[wasm_bindgen]
+pub fn presets() -> JsValue {
+    let presets: Vec<PresetView> = PRESETS
+        .iter()
+        .map(|p| PresetView {
+            name: p.name,
+            title: p.title,
+            spec: (p.spec)(),
+        })
+        .collect();
+    to_js(&presets)
+}
+
+/// The default training settings (Keras defaults), as the page's controls start.
+#[wasm_bindgen(js_name = defaultTrainingConfig)]
+pub fn default_training_config() -> JsValue {
+    to_js(&TrainingConfig::default())
+}
+
+#[derive(Serialize)]
+struct FeatureMap<'a> {
+    layer: usize,
+    name: &'a str,
+    class_name: &'a str,
+    shape: &'a [usize],
+}
+
+/// Everything one Web Worker owns: the data, the model, and the training run in progress.
+#[wasm_bindgen]
+pub struct Playground {
+    mnist: Option<Mnist>,
+    model: Option<Sequential>,
+    fit: Option<Fit>,
+    image: Tensor,
+}
+
+impl Playground {
+    fn model_mut(&mut self) -> Result<&mut Sequential, JsValue> {
+        match (&mut self.fit, &mut self.model) {
+            (Some(fit), _) => Ok(fit.model_mut()),
+            (None, Some(model)) => Ok(model),
+            (None, None) => Err(js_error(ConvlabError::Model(
+                "no model is built yet; choose a preset or add layers".into(),
+            ))),
+        }
+    }
+
+    fn model(&self) -> Result<&Sequential, JsValue> {
+        match (&self.fit, &self.model) {
+            (Some(fit), _) => Ok(fit.model()),
+            (None, Some(model)) => Ok(model),
+            (None, None) => Err(js_error(ConvlabError::Model(
+                "no model is built yet; choose a preset or add layers".into(),
+            ))),
+        }
+    }
+
+    fn mnist(&self) -> Result<&Mnist, JsValue> {
+        self.mnist.as_ref().ok_or_else(|| {
+            js_error(ConvlabError::Data(
+                "MNIST is not loaded yet; wait for the download to finish".into(),
+            ))
+        })
+    }
+
+    /// Runs test image `index` through the model (inference) so outputs can be read.
+    fn run_test_image(&mut self, index: usize) -> Result<(), JsValue> {
+        let test = &self.mnist()?.test;
+        if index >= test.len() {
+            return Err(setting_error(
+                "image",
+                format!(
+                    "test image {index} does not exist; choose 0 to {}",
+                    test.len() - 1
+                ),
+            ));
+        }
+        let mut image = std::mem::replace(&mut self.image, Tensor::zeros(ndarray::IxDyn(&[0])));
+        self.mnist()?.test.fill_images(&[index], &mut image);
+        self.model_mut()?
+            .forward(&image, Mode::Infer, &mut Rng::new(0));
+        self.image = image;
+        Ok(())
+    }
+}
+
+#[wasm_bindgen]
+impl Playground {
+    /// An empty playground: no data, no model.
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Playground {
+        Playground {
+            mnist: None,
+            model: None,
+            fit: None,
+            image: Tensor::zeros(ndarray::IxDyn(&[0])),
+        }
+    }
+
+    /// Loads MNIST from the four idx files (gzipped or not); returns `{train, test}` sizes.
+    #[wasm_bindgen(js_name = loadMnist)]
+    pub fn load_mnist(
+        &mut self,
+        train_images: &[u8],
+        train_labels: &[u8],
+        test_images: &[u8],
+        test_labels: &[u8],
+    ) -> Result<JsValue, JsValue> {
+        let data = mnist::from_gz_bytes(train_images, train_labels, test_images, test_labels)
+            .map_err(js_error)?;
+        let sizes = serde_json::json!({"train": data.train.len(), "test": data.test.len()});
+        self.mnist = Some(data);
+        Ok(to_js(&sizes))
+    }
+
+    /// Builds the model of `spec_json` with fresh weights from `seed`, replacing the current one
+    /// (a training run in progress is dropped). Returns the architecture as `checkModel` does.
+    #[wasm_bindgen(js_name = buildModel)]
+    pub fn build_model(&mut self, spec_json: &str, seed: u64) -> Result<JsValue, JsValue> {
+        let spec = ModelSpec::from_json(spec_json).map_err(js_error)?;
+        let model = Sequential::from_spec(&spec, seed).map_err(js_error)?;
+        let view = architecture_view(model.architecture());
+        self.fit = None;
+        self.model = Some(model);
+        Ok(view)
+    }
+
+    /// Starts training the current model with `config_json` (a `TrainingConfig`) on the first
+    /// `train_size` training images. Returns `{batches_per_epoch}`.
+    #[wasm_bindgen(js_name = startTraining)]
+    pub fn start_training(
+        &mut self,
+        config_json: &str,
+        train_size: usize,
+    ) -> Result<JsValue, JsValue> {
+        let config: TrainingConfig = serde_json::from_str(config_json)
+            .map_err(|e| setting_error("training settings", format!("cannot be read ({e})")))?;
+        let train = self.mnist()?.train.take(train_size);
+        self.stop_training();
+        let model = self
+            .model
+            .as_ref()
+            .ok_or_else(|| js_error(ConvlabError::Model("no model is built yet".into())))?;
+        Fit::check(model, &train, None, &config).map_err(js_error)?;
+        let model = self.model.take().expect("checked above");
+        let fit = Fit::new(model, train, None, config).map_err(js_error)?;
+        let info = serde_json::json!({"batches_per_epoch": fit.batches_per_epoch()});
+        self.fit = Some(fit);
+        Ok(to_js(&info))
+    }
+
+    /// Trains up to `max_batches` batches (fewer when the run ends) and returns their `Step`s.
+    #[wasm_bindgen(js_name = trainBatches)]
+    pub fn train_batches(&mut self, max_batches: usize) -> Result<JsValue, JsValue> {
+        let fit = self.fit.as_mut().ok_or_else(|| {
+            setting_error("training", "no training run is in progress; press Train")
+        })?;
+        let mut steps = Vec::with_capacity(max_batches);
+        while steps.len() < max_batches && !fit.is_finished() {
+            steps.push(fit.step().map_err(js_error)?);
+        }
+        if fit.is_finished() {
+            self.stop_training();
+        }
+        Ok(to_js(&steps))
+    }
+
+    /// Ends the training run (Stop): the trained model stays, ready for predictions.
+    #[wasm_bindgen(js_name = stopTraining)]
+    pub fn stop_training(&mut self) {
+        if let Some(mut fit) = self.fit.take() {
+            fit.finish();
+            self.model = Some(fit.into_parts().0);
+        }
+    }
+
+    /// Whether a training run is in progress.
+    #[wasm_bindgen(js_name = isTraining)]
+    pub fn is_training(&self) -> bool {
+        self.fit.is_some()
+    }
+
+    /// Loss and accuracy on the first `count` test images (`{loss, accuracy}`).
+    #[wasm_bindgen(js_name = evaluateTest)]
+    pub fn evaluate_test(&mut self, count: usize, loss_name: &str) -> Result<JsValue, JsValue> {
+        let loss = crate::loss::Loss::from_name(loss_name)
+            .ok_or_else(|| setting_error("loss", format!("'{loss_name}' is not a loss")))?;
+        let test = self.mnist()?.test.take(count);
+        let model = match (&mut self.fit, &mut self.model) {
+            (Some(fit), _) => fit.model_mut(),
+            (None, Some(model)) => model,
+            (None, None) => {
+                return Err(js_error(ConvlabError::Model(
+                    "no model is built yet".into(),
+                )))
+            }
+        };
+        let evaluation = evaluate(model, &test, loss, 256).map_err(js_error)?;
+        Ok(to_js(&evaluation))
+    }
+
+    /// Test image `index` as 784 floats in [0, 1] (row-major 28×28).
+    #[wasm_bindgen(js_name = testImage)]
+    pub fn test_image(&self, index: usize) -> Result<Float32Array, JsValue> {
+        let test = &self.mnist()?.test;
+        if index >= test.len() {
+            return Err(setting_error(
+                "image",
+                format!("test image {index} does not exist"),
+            ));
+        }
+        Ok(Float32Array::from(
+            test.image(index)
+                .iter()
+                .map(|&p| p as f32 / 255.0)
+                .collect::<Vec<f32>>()
+                .as_slice(),
+        ))
+    }
+
+    /// The label of test image `index`.
+    #[wasm_bindgen(js_name = testLabel)]
+    pub fn test_label(&self, index: usize) -> Result<u8, JsValue> {
+        let test = &self.mnist()?.test;
+        if index >= test.len() {
+            return Err(setting_error(
+                "image",
+                format!("test image {index} does not exist"),
+            ));
+        }
+        Ok(test.label(index))
+    }
+
+    /// The model's class probabilities for test image `index`.
+    pub fn predict(&mut self, index: usize) -> Result<Float32Array, JsValue> {
+        self.run_test_image(index)?;
+        let output = self.model()?.output();
+        Ok(Float32Array::from(
+            output.as_slice().expect("contiguous output"),
+        ))
+    }
+
+    /// For test image `index`: `[{layer, name, class_name, shape}]` of every Conv2D and pooling
+    /// layer, with the NHWC values of those layers concatenated in `values` (call
+    /// `featureMapValues` after this).
+    #[wasm_bindgen(js_name = featureMaps)]
+    pub fn feature_maps(&mut self, index: usize) -> Result<JsValue, JsValue> {
+        self.run_test_image(index)?;
+        let model = self.model()?;
+        let maps: Vec<FeatureMap> = model
+            .architecture()
+            .layers
+            .iter()
+            .enumerate()
+            .filter(|(_, plan)| plan.output_size.is_some())
+            .map(|(i, plan)| FeatureMap {
+                layer: i + 1,
+                name: &plan.name,
+                class_name: plan.class_name(),
+                shape: &plan.output_shape,
+            })
+            .collect();
+        Ok(to_js(&maps))
+    }
+
+    /// The output of layer `layer` (1-based) for the last image run through the model, NHWC.
+    #[wasm_bindgen(js_name = layerOutput)]
+    pub fn layer_output(&self, layer: usize) -> Result<Float32Array, JsValue> {
+        let outputs = self.model()?.layer_outputs();
+        let output = layer
+            .checked_sub(1)
+            .and_then(|i| outputs.get(i))
+            .ok_or_else(|| setting_error("layer", format!("there is no layer {layer}")))?;
+        Ok(Float32Array::from(output.as_slice().unwrap_or(&[])))
+    }
+
+    /// The kernel of Conv2D layer `layer` (1-based) as `[kh, kw, in, out]` values; empty for a
+    /// layer without a kernel.
+    pub fn kernel(&self, layer: usize) -> Result<Float32Array, JsValue> {
+        let model = self.model()?;
+        let built = layer
+            .checked_sub(1)
+            .and_then(|i| model.layers().get(i))
+            .ok_or_else(|| setting_error("layer", format!("there is no layer {layer}")))?;
+        let kernel = built.params().iter().find(|p| p.name == "kernel");
+        Ok(Float32Array::from(
+            kernel.and_then(|k| k.value.as_slice()).unwrap_or(&[]),
+        ))
+    }
+
+    /// The training history so far (`{epochs, batches, best_epoch, stopped_epoch}`).
+    pub fn history(&self) -> JsValue {
+        match &self.fit {
+            Some(fit) => to_js(fit.history()),
+            None => JsValue::NULL,
+        }
+    }
+
+    /// The model as TensorFlow.js files: `model.json` text.
+    #[wasm_bindgen(js_name = modelJson)]
+    pub fn model_json(&self) -> Result<String, JsValue> {
+        Ok(crate::tfjs::to_artifacts(self.model()?).model_json)
+    }
+
+    /// The model's weights file bytes (`group1-shard1of1.bin`).
+    #[wasm_bindgen(js_name = modelWeights)]
+    pub fn model_weights(&self) -> Result<Uint8Array, JsValue> {
+        Ok(Uint8Array::from(
+            crate::tfjs::to_artifacts(self.model()?).weights.as_slice(),
+        ))
+    }
+}
