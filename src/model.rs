@@ -4,13 +4,13 @@
 
 use ndarray::{Axis, IxDyn};
 
-use crate::activation::Activation;
+use crate::activation::{softmax_last_axis_in_place, Activation};
 use crate::error::{ConvlabError, Result};
 use crate::layers::{Layer, Mode};
 use crate::loss::Loss;
 use crate::rng::Rng;
 use crate::spec::{Architecture, ModelSpec};
-use crate::tensor::{batch_shape, Tensor};
+use crate::tensor::{batch_shape, ensure_shape, Tensor};
 
 /// Random streams derived from a seed, one per purpose, so that changing one setting does not
 /// reshuffle the others.
@@ -119,6 +119,12 @@ impl Sequential {
             let (before, rest) = self.outputs.split_at_mut(i);
             let layer_input = if i == 0 { input } else { &before[i - 1] };
             self.layers[i].forward(layer_input, &mut rest[0], mode, rng);
+        }
+        if self.softmax_fused {
+            let logits = self.outputs.last().expect("a model has layers");
+            ensure_shape(&mut self.probabilities, logits.shape());
+            self.probabilities.assign(logits);
+            softmax_last_axis_in_place(&mut self.probabilities);
         }
         self.output()
     }
