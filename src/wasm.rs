@@ -371,7 +371,7 @@ impl Playground {
 
     /// The label of test image `index`.
     #[wasm_bindgen(js_name = testLabel)]
-    pub fn test_label(&self, index: usize) -> Result<u8, JsValue> {
+    pub fn test_label(&self, index: usize) -> Result<usize, JsValue> {
         let test = &self.mnist()?.test;
         if index >= test.len() {
             return Err(setting_error(
