@@ -37,7 +37,7 @@ pub enum Initializer {
 }
 
 /// Keras's correction so that a normal truncated at ±2σ has variance σ².
-const TRUNCATED_NORMAL_STDDEV_CORRECTION: f32 = 0.879_625_66;
+const TRUNCATED_NORMAL_STDDEV_CORRECTION: f32 = 0.879_625_7;
 
 impl Initializer {
     /// The Keras name (`glorot_uniform`).
@@ -197,14 +197,14 @@ impl<'de> Deserialize<'de> for Initializer {
                             .unwrap_or("truncated_normal");
                         let scale = number("scale", 1.0);
                         match (scale, mode, distribution) {
-                            (s, "fan_avg", "uniform") if s == 1.0 => Ok(Initializer::GlorotUniform),
-                            (s, "fan_avg", "normal" | "truncated_normal") if s == 1.0 => {
+                            (1.0, "fan_avg", "uniform") => Ok(Initializer::GlorotUniform),
+                            (1.0, "fan_avg", "normal" | "truncated_normal") => {
                                 Ok(Initializer::GlorotNormal)
                             }
-                            (s, "fan_in", "normal" | "truncated_normal") if s == 2.0 => {
+                            (2.0, "fan_in", "normal" | "truncated_normal") => {
                                 Ok(Initializer::HeNormal)
                             }
-                            (s, "fan_in", "uniform") if s == 2.0 => Ok(Initializer::HeUniform),
+                            (2.0, "fan_in", "uniform") => Ok(Initializer::HeUniform),
                             _ => Err(unknown()),
                         }
                     }

@@ -78,7 +78,7 @@ impl OutputSize {
             pad_before,
             pad_after,
             output: span / stride + 1,
-            floored: span % stride != 0,
+            floored: !span.is_multiple_of(stride),
         })
     }
 

@@ -9,7 +9,7 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayView2, ArrayViewMut2, CowArray, Ix2, IxDyn};
 use serde::{Deserialize, Serialize};
 
-use super::keras_args::{one_one, pair, yes};
+use super::keras_args::{self, one_one, pair, yes};
 use super::{expect_image, window_output_size, Layer, LayerConfig, Mode, Param, ParamCount};
 use crate::activation::Activation;
 use crate::error::FieldError;
@@ -42,22 +42,14 @@ pub struct Conv2dConfig {
     #[serde(default = "yes")]
     pub use_bias: bool,
     /// Kernel initializer (Keras default `glorot_uniform`).
-    #[serde(default = "glorot_uniform")]
+    #[serde(default = "keras_args::glorot_uniform")]
     pub kernel_initializer: Initializer,
     /// Bias initializer (Keras default `zeros`).
-    #[serde(default = "zeros")]
+    #[serde(default = "keras_args::zeros")]
     pub bias_initializer: Initializer,
     /// L1/L2 penalty on the kernel.
     #[serde(default)]
     pub kernel_regularizer: Regularizer,
-}
-
-fn glorot_uniform() -> Initializer {
-    Initializer::GlorotUniform
-}
-
-fn zeros() -> Initializer {
-    Initializer::Zeros
 }
 
 impl Conv2dConfig {

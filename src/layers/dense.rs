@@ -4,7 +4,7 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayView2, ArrayViewMut2, Ix1, Ix2};
 use serde::{Deserialize, Serialize};
 
-use super::keras_args::yes;
+use super::keras_args::{self, yes};
 use super::{Layer, LayerConfig, Mode, Param, ParamCount};
 use crate::activation::Activation;
 use crate::error::FieldError;
@@ -26,22 +26,14 @@ pub struct DenseConfig {
     #[serde(default = "yes")]
     pub use_bias: bool,
     /// Kernel initializer (Keras default `glorot_uniform`).
-    #[serde(default = "glorot_uniform")]
+    #[serde(default = "keras_args::glorot_uniform")]
     pub kernel_initializer: Initializer,
     /// Bias initializer (Keras default `zeros`).
-    #[serde(default = "zeros")]
+    #[serde(default = "keras_args::zeros")]
     pub bias_initializer: Initializer,
     /// L1/L2 penalty on the kernel.
     #[serde(default)]
     pub kernel_regularizer: Regularizer,
-}
-
-fn glorot_uniform() -> Initializer {
-    Initializer::GlorotUniform
-}
-
-fn zeros() -> Initializer {
-    Initializer::Zeros
 }
 
 impl DenseConfig {

@@ -51,6 +51,16 @@ pub fn two_two() -> [usize; 2] {
     [2, 2]
 }
 
+/// Serde default for `kernel_initializer`: Keras's `glorot_uniform`.
+pub fn glorot_uniform() -> crate::initializer::Initializer {
+    crate::initializer::Initializer::GlorotUniform
+}
+
+/// Serde default for `bias_initializer`: Keras's `zeros`.
+pub fn zeros() -> crate::initializer::Initializer {
+    crate::initializer::Initializer::Zeros
+}
+
 /// Serde default for boolean arguments that Keras defaults to `True` (`use_bias`, `center`).
 pub fn yes() -> bool {
     true
