@@ -310,3 +310,62 @@ fn bad_settings_and_mismatched_data_are_clear_errors() {
         "Shape: the model outputs (None, 5) but the training data has 10 classes; make the last layer Dense(10, activation='softmax')"
     );
 }
+
+/// Ten Adam steps of the lesson CNN from Keras's initial weights on the first 320 training images
+/// (batches of 32, in order) give Keras's batch losses and weights: the whole training step —
+/// forward, fused softmax cross-entropy, backward, Adam — pinned end to end.
+/// Fixture: `tools/make_training_fixture.py` (TensorFlow 2.21, Keras 3.15).
+#[test]
+fn ten_training_steps_match_keras() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/training_steps.json"
+    ))
+    .unwrap();
+    let fixture: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let shapes: Vec<Vec<usize>> = serde_json::from_value(fixture["shapes"].clone()).unwrap();
+    let initial: Vec<Vec<f32>> =
+        serde_json::from_value(fixture["initial_weights"].clone()).unwrap();
+    let mut model = Sequential::from_spec(&lesson_cnn(), 0).unwrap();
+    let weights = shapes
+        .iter()
+        .zip(initial)
+        .map(|(shape, values)| Tensor::from_shape_vec(ndarray::IxDyn(shape), values).unwrap());
+    model.set_weights(weights.collect()).unwrap();
+
+    let settings = TrainingConfig {
+        shuffle: false,
+        ..config(1, 32, 0)
+    };
+    let mut fit = Fit::new(model, mnist().train.take(320), None, settings).unwrap();
+    let mut losses = Vec::new();
+    fit.run(|step| {
+        losses.push(step.batch.loss);
+        true
+    })
+    .unwrap();
+    let expected: Vec<f32> = serde_json::from_value(fixture["batch_losses"].clone()).unwrap();
+    for (i, (ours, keras)) in losses.iter().zip(&expected).enumerate() {
+        assert!(
+            (ours - keras).abs() < 1e-4,
+            "batch {i}: convlab {ours} vs Keras {keras}"
+        );
+    }
+    assert_eq!(losses.len(), expected.len());
+
+    let every = fixture["final_weights_sample_every"].as_u64().unwrap() as usize;
+    let samples: Vec<Vec<f32>> =
+        serde_json::from_value(fixture["final_weights_sample"].clone()).unwrap();
+    let mut worst = 0.0f32;
+    for ((name, ours), keras) in fit.model().weights().iter().zip(&samples) {
+        for (value, expected) in ours.iter().step_by(every).zip(keras) {
+            let difference = (value - expected).abs();
+            worst = worst.max(difference);
+            assert!(
+                difference < 1e-4,
+                "{name}: convlab {value} vs Keras {expected}"
+            );
+        }
+    }
+    eprintln!("largest weight difference after 10 steps: {worst:e}");
+}
