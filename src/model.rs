@@ -191,14 +191,14 @@ impl Sequential {
             .sum()
     }
 
-    /// Calls `update(slot, value, grad)` for every weight the optimizer trains, `slot` numbering
+    /// Calls `visit(slot, value, grad)` for every weight the optimizer trains, `slot` numbering
     /// them in model order (frozen layers and moving statistics are skipped).
-    pub fn for_each_trainable(&mut self, mut update: impl FnMut(usize, &mut Tensor, &Tensor)) {
+    pub fn for_each_trainable(&mut self, mut visit: impl FnMut(usize, &mut Tensor, &mut Tensor)) {
         let mut slot = 0;
         for (layer, plan) in self.layers.iter_mut().zip(&self.architecture.layers) {
             for param in layer.params_mut().iter_mut().filter(|p| p.trainable) {
                 if plan.trainable {
-                    update(slot, &mut param.value, &param.grad);
+                    visit(slot, &mut param.value, &mut param.grad);
                 }
                 slot += 1;
             }

@@ -227,6 +227,28 @@ pub struct Step {
     pub finished: bool,
 }
 
+/// The loss and accuracy sums of a batch (or of one worker's shard of it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BatchStats {
+    /// Sum over the images of the loss (mean loss × size).
+    pub loss_sum: f64,
+    /// Images classified correctly.
+    pub correct: usize,
+    /// Images.
+    pub size: usize,
+}
+
+impl BatchStats {
+    /// The stats of two shards together.
+    pub fn combine(self, other: BatchStats) -> BatchStats {
+        BatchStats {
+            loss_sum: self.loss_sum + other.loss_sum,
+            correct: self.correct + other.correct,
+            size: self.size + other.size,
+        }
+    }
+}
+
 /// Loss and accuracy of a model on a dataset (`model.evaluate`).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
@@ -415,10 +437,25 @@ impl Fit {
     /// Trains one batch; at the end of an epoch also validates and applies early stopping.
     /// Calling it after the run finished is an error.
     pub fn step(&mut self) -> Result<Step> {
+        let shard = self.compute_gradients(0, 1)?;
+        self.apply_gradients(shard)
+    }
+
+    /// The first half of a step, for data-parallel training over several workers that each hold
+    /// an identical `Fit`: forward and backward on shard `shard` of `shards` equal parts of the
+    /// current batch, leaving the shard's mean gradients in the model (read them with
+    /// [`Fit::read_gradients`]). One worker: `compute_gradients(0, 1)`.
+    pub fn compute_gradients(&mut self, shard: usize, shards: usize) -> Result<BatchStats> {
         if self.finished {
             return Err(ConvlabError::setting(
                 "training",
                 "this run has finished; start a new one",
+            ));
+        }
+        if shards == 0 || shard >= shards {
+            return Err(ConvlabError::setting(
+                "shard",
+                format!("shard {shard} of {shards} does not exist"),
             ));
         }
         if self.cursor == 0 {
@@ -428,8 +465,17 @@ impl Fit {
             self.epoch_seen = 0;
         }
         let end = (self.cursor + self.config.batch_size).min(self.order.len());
-        let indices = &self.order[self.cursor..end];
+        let batch = &self.order[self.cursor..end];
+        let indices = &batch[batch.len() * shard / shards..batch.len() * (shard + 1) / shards];
         let size = indices.len();
+        if size == 0 {
+            self.model.for_each_trainable(|_, _, grad| grad.fill(0.0));
+            return Ok(BatchStats {
+                loss_sum: 0.0,
+                correct: 0,
+                size: 0,
+            });
+        }
         self.train.fill_images(indices, &mut self.images);
         fill_targets(&self.train, self.config.loss, indices, &mut self.targets);
         if !self.config.augmentation.is_none() {
@@ -439,40 +485,93 @@ impl Fit {
                 &mut self.augmentation_scratch,
             );
         }
-
         self.model
             .forward(&self.images, Mode::Train, &mut self.dropout_rng);
         let loss = self
             .model
             .backward(&self.images, &self.targets, self.config.loss);
         let correct = correct_count(self.model.output(), &self.targets);
+        Ok(BatchStats {
+            loss_sum: loss as f64 * size as f64,
+            correct,
+            size,
+        })
+    }
+
+    /// The number of `f32`s [`Fit::read_gradients`] writes: every trainable weight.
+    pub fn gradient_len(&mut self) -> usize {
+        let mut len = 0;
+        self.model
+            .for_each_trainable(|_, _, grad| len += grad.len());
+        len
+    }
+
+    /// Copies the gradients of the last [`Fit::compute_gradients`] into `flat`, in slot order,
+    /// each multiplied by `scale` (a worker sends its gradients scaled by its shard size, so the
+    /// coordinator's sum divided by the batch size is the whole batch's mean gradient).
+    pub fn read_gradients(&mut self, flat: &mut [f32], scale: f32) {
+        let mut offset = 0;
+        self.model.for_each_trainable(|_, _, grad| {
+            for (out, g) in flat[offset..offset + grad.len()]
+                .iter_mut()
+                .zip(grad.iter())
+            {
+                *out = g * scale;
+            }
+            offset += grad.len();
+        });
+    }
+
+    /// Replaces the model's gradients with `flat` (slot order), e.g. the average over workers.
+    pub fn write_gradients(&mut self, flat: &[f32]) {
+        let mut offset = 0;
+        self.model.for_each_trainable(|_, _, grad| {
+            for (g, value) in grad.iter_mut().zip(&flat[offset..]) {
+                *g = *value;
+            }
+            offset += grad.len();
+        });
+    }
+
+    /// The second half of a step: the optimizer update from the gradients in the model, then the
+    /// batch's bookkeeping with `batch` (for several workers: the sums over their shards).
+    pub fn apply_gradients(&mut self, batch: BatchStats) -> Result<Step> {
+        if self.finished {
+            return Err(ConvlabError::setting(
+                "training",
+                "this run has finished; start a new one",
+            ));
+        }
         self.optimizer.begin_step();
         let optimizer = &mut self.optimizer;
         self.model
             .for_each_trainable(|slot, value, grad| optimizer.update(slot, value, grad));
 
-        self.epoch_loss_sum += loss as f64 * size as f64;
-        self.epoch_correct += correct;
+        let end = (self.cursor + self.config.batch_size).min(self.order.len());
+        let size = end - self.cursor;
+        let loss = (batch.loss_sum / size as f64) as f32;
+        self.epoch_loss_sum += batch.loss_sum;
+        self.epoch_correct += batch.correct;
         self.epoch_seen += size;
-        let batch = BatchLog {
+        let log = BatchLog {
             epoch: self.epoch,
             batch: self.cursor / self.config.batch_size,
             batches: self.batches_per_epoch(),
             size,
             loss,
-            accuracy: correct as f32 / size as f32,
+            accuracy: batch.correct as f32 / size as f32,
             epoch_loss: (self.epoch_loss_sum / self.epoch_seen as f64) as f32,
             epoch_accuracy: self.epoch_correct as f32 / self.epoch_seen as f32,
         };
-        self.history.batches.push(batch.clone());
+        self.history.batches.push(log.clone());
         self.cursor = end;
         let epoch = if self.cursor == self.order.len() {
-            Some(self.end_epoch(&batch)?)
+            Some(self.end_epoch(&log)?)
         } else {
             None
         };
         Ok(Step {
-            batch,
+            batch: log,
             epoch,
             finished: self.finished,
         })

@@ -369,3 +369,72 @@ fn ten_training_steps_match_keras() {
     }
     eprintln!("largest weight difference after 10 steps: {worst:e}");
 }
+
+/// Data-parallel training: two identical runs each compute half of every batch, their gradients
+/// are combined weighted by shard size and written back to both, and both apply the update. The
+/// result equals one worker training whole batches, up to float rounding.
+#[test]
+fn two_shards_train_like_one_worker() {
+    let data = || mnist().train.take(600);
+    let settings = config(2, 100, 11);
+    let spec = lesson_mlp();
+    let (single, single_history) = train(&spec, data(), settings.clone());
+
+    let new_fit = || {
+        Fit::new(
+            Sequential::from_spec(&spec, settings.seed).unwrap(),
+            data(),
+            None,
+            settings.clone(),
+        )
+        .unwrap()
+    };
+    let mut workers = [new_fit(), new_fit()];
+    let len = workers[0].gradient_len();
+    let (mut sum, mut part) = (vec![0.0f32; len], vec![0.0f32; len]);
+    let mut losses = Vec::new();
+    while !workers[0].is_finished() {
+        sum.fill(0.0);
+        let mut total = convlab::training::BatchStats::default();
+        for (shard, worker) in workers.iter_mut().enumerate() {
+            let stats = worker.compute_gradients(shard, 2).unwrap();
+            worker.read_gradients(&mut part, stats.size as f32);
+            sum.iter_mut().zip(&part).for_each(|(s, p)| *s += p);
+            total = total.combine(stats);
+        }
+        sum.iter_mut().for_each(|s| *s /= total.size as f32);
+        for worker in &mut workers {
+            worker.write_gradients(&sum);
+            let step = worker.apply_gradients(total).unwrap();
+            losses.push(step.batch.loss);
+        }
+    }
+    for (a, b) in weights(workers[0].model())
+        .iter()
+        .zip(weights(workers[1].model()).iter())
+    {
+        assert_eq!(a, b, "both workers hold the same weights");
+    }
+    for (a, b) in weights(workers[0].model())
+        .iter()
+        .zip(weights(&single).iter())
+    {
+        let worst = a
+            .iter()
+            .zip(b.iter())
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0f32, f32::max);
+        assert!(
+            worst < 1e-4,
+            "sharded vs single worker: largest weight difference {worst}"
+        );
+    }
+    let sharded_history = workers[0].history();
+    for (a, b) in sharded_history.epochs.iter().zip(&single_history.epochs) {
+        assert!(
+            (a.loss - b.loss).abs() < 1e-4 && (a.accuracy - b.accuracy).abs() < 1e-6,
+            "{a:?} vs {b:?}"
+        );
+    }
+    assert_eq!(losses.len(), 2 * 12);
+}
