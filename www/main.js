@@ -382,7 +382,7 @@ client.ready.then(({ presets, default_training_config: defaults, wasm_ms: wasmMs
   maps = new FeatureMapsView(document.getElementById('feature-maps'), { onPick: () => refreshInspection() });
   lossChart = new LineChart(document.getElementById('loss-chart'));
   accuracyChart = new LineChart(document.getElementById('accuracy-chart'), { yMin: 0, yMax: 1 });
-  panel = new TrainingPanel(document.getElementById('training'), {
+  panel = new TrainingPanel(document.getElementById('training'), document.getElementById('training-controls'), {
     defaults,
     onTrain: train,
     onStop: () => client.stop(),

@@ -1,7 +1,8 @@
 // The training controls, as one declarative table of settings (as in tensorflow/playground):
 // each setting has a label, a control, a default and the engine field it maps to. The panel turns
-// them into the engine's `TrainingConfig` JSON and shows the engine's setting errors next to the
-// control at fault. Buttons: Train, Stop, Reset.
+// them into the engine's `TrainingConfig` JSON and marks the control at fault when the engine
+// refuses a setting. The buttons Train, Stop and Reset, why Train is off, and the engine's
+// message live in the page's sticky control bar, so they stay in reach while scrolling.
 
 import { t, onLanguageChange } from './i18n.js';
 import { element } from './dom.js';
@@ -56,12 +57,14 @@ export function withKernelRegularizer(spec, { l1, l2 }) {
 /** The training panel. */
 export class TrainingPanel {
   /**
-   * @param {HTMLElement} root
+   * @param {HTMLElement} root where the settings go
+   * @param {HTMLElement} controls where the buttons, the reason and the error go
    * @param {{defaults: object, onTrain: () => void, onStop: () => void, onReset: () => void,
    *   onChange: () => void}} options `defaults` is the engine's `defaultTrainingConfig()`.
    */
-  constructor(root, { defaults, onTrain, onStop, onReset, onChange }) {
+  constructor(root, controls, { defaults, onTrain, onStop, onReset, onChange }) {
     this.root = root;
+    this.controls = controls;
     this.defaults = defaults;
     this.handlers = { onTrain, onStop, onReset, onChange };
     const optimizer = Object.keys(OPTIMIZERS).find((k) => OPTIMIZERS[k].class_name === defaults.optimizer.class_name) || 'adam';
@@ -182,7 +185,8 @@ export class TrainingPanel {
     this.trainButton.setAttribute('aria-describedby', 'train-reason');
     this.errorBox = element('p', { class: 'error', role: 'alert', id: 'training-error', hidden: true });
     const buttons = element('div', { class: 'buttons' }, this.trainButton, this.stopButton, this.resetButton);
-    this.root.replaceChildren(buttons, this.reason, this.errorBox, form);
+    this.controls.replaceChildren(buttons, this.reason, this.errorBox);
+    this.root.replaceChildren(form);
     this.updateVisibility();
     this.updateButtons();
     this.updateError();
