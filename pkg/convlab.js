@@ -60,7 +60,8 @@ export class Playground {
         return takeFromExternrefTable0(ret[0]);
     }
     /**
-     * The training history so far (`{epochs, batches, best_epoch, stopped_epoch}`).
+     * The history (`{epochs, batches, best_epoch, stopped_epoch}`) of the run in progress, else
+     * of the last run of this model; `null` before the first run.
      * @returns {any}
      */
     history() {

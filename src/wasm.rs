@@ -18,7 +18,7 @@ use crate::presets::PRESETS;
 use crate::rng::Rng;
 use crate::spec::{Architecture, ModelSpec};
 use crate::tensor::Tensor;
-use crate::training::{evaluate, Fit, TrainingConfig};
+use crate::training::{evaluate, Fit, History, TrainingConfig};
 
 /// Installs the panic hook so a Rust panic shows its message in the console.
 #[wasm_bindgen(start)]
@@ -181,6 +181,9 @@ pub struct Playground {
     mnist: Option<Mnist>,
     model: Option<Sequential>,
     fit: Option<Fit>,
+    /// The history of the last finished run, kept because the run ends inside `trainBatches`
+    /// (the page still needs its `best_epoch` after the last batch).
+    last_history: Option<History>,
     image: Tensor,
 }
 
@@ -244,6 +247,7 @@ impl Playground {
             mnist: None,
             model: None,
             fit: None,
+            last_history: None,
             image: Tensor::zeros(ndarray::IxDyn(&[0])),
         }
     }
@@ -272,6 +276,7 @@ impl Playground {
         let model = Sequential::from_spec(&spec, seed).map_err(js_error)?;
         let view = architecture_view(model.architecture());
         self.fit = None;
+        self.last_history = None;
         self.model = Some(model);
         Ok(view)
     }
@@ -321,7 +326,9 @@ impl Playground {
     pub fn stop_training(&mut self) {
         if let Some(mut fit) = self.fit.take() {
             fit.finish();
-            self.model = Some(fit.into_parts().0);
+            let (model, history) = fit.into_parts();
+            self.model = Some(model);
+            self.last_history = Some(history);
         }
     }
 
@@ -439,11 +446,13 @@ impl Playground {
         ))
     }
 
-    /// The training history so far (`{epochs, batches, best_epoch, stopped_epoch}`).
+    /// The history (`{epochs, batches, best_epoch, stopped_epoch}`) of the run in progress, else
+    /// of the last run of this model; `null` before the first run.
     pub fn history(&self) -> JsValue {
-        match &self.fit {
-            Some(fit) => to_js(fit.history()),
-            None => JsValue::NULL,
+        match (&self.fit, &self.last_history) {
+            (Some(fit), _) => to_js(fit.history()),
+            (None, Some(history)) => to_js(history),
+            (None, None) => JsValue::NULL,
         }
     }
 

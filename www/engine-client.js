@@ -1,0 +1,86 @@
+// The page's only link to the engine's Web Worker (worker.js): requests as promises, and the
+// worker's unprompted news (`ready`, `mnist-progress`, `steps`, `training-ended`, …) as events.
+
+/** A promise/event API over the worker's postMessage protocol. */
+export class EngineClient {
+  constructor(workerUrl = new URL('./worker.js', import.meta.url)) {
+    this.worker = new Worker(workerUrl, { type: 'module' });
+    this.nextId = 1;
+    this.pending = new Map();
+    this.listeners = new Map();
+    this.ready = new Promise((resolve) => this.once('ready', resolve));
+    this.worker.onmessage = ({ data }) => this.receive(data);
+    this.worker.onerror = (event) => {
+      this.emit('fatal', { code: 'internal', message: event.message || 'the engine worker failed to start' });
+    };
+  }
+
+  /** Routes one message from the worker: an event to its listeners, a reply to its request. */
+  receive(message) {
+    if (message.event) {
+      this.emit(message.event, message.data);
+      return;
+    }
+    const request = this.pending.get(message.id);
+    if (!request) return;
+    this.pending.delete(message.id);
+    if ('error' in message) request.reject(message.error);
+    else request.resolve(message.result);
+  }
+
+  /** Calls `method` in the worker once the engine is loaded; rejects with the engine's error
+   * object `{code, message, layer, field}`. */
+  async call(method, args = {}) {
+    await this.ready;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, method, args });
+    });
+  }
+
+  /** Calls `listener(data)` on every `event` from the worker. */
+  on(event, listener) {
+    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
+    this.listeners.get(event).add(listener);
+  }
+
+  /** Calls `listener(data)` on the next `event` only. */
+  once(event, listener) {
+    const wrapper = (data) => {
+      this.listeners.get(event).delete(wrapper);
+      listener(data);
+    };
+    this.on(event, wrapper);
+  }
+
+  /** Calls the listeners of `event`. */
+  emit(event, data) {
+    for (const listener of [...(this.listeners.get(event) || [])]) listener(data);
+  }
+
+  /** Checks a model spec: the architecture view (shapes, params, formulas, summary text). */
+  check(spec) {
+    return this.call('check', { spec: JSON.stringify(spec) });
+  }
+
+  /** Builds the model with fresh weights from `seed`. */
+  build(spec, seed) {
+    return this.call('build', { spec: JSON.stringify(spec), seed });
+  }
+
+  /** Starts training the built model; resolves with `{batches_per_epoch}` once it has begun. */
+  train(config, trainSize) {
+    return this.call('train', { config, trainSize });
+  }
+
+  /** Asks the run to stop after the batch in progress. */
+  stop() {
+    return this.call('stop', { clickedAt: performance.timeOrigin + performance.now() });
+  }
+
+  /** Prediction, feature maps and kernels for test image `index`. */
+  inspect(index) {
+    return this.call('inspect', { index });
+  }
+}

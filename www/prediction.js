@@ -1,0 +1,74 @@
+// The prediction for the picked test image: the softmax probabilities as bars, the argmax and
+// the true label; and the test accuracy once a run has ended.
+
+import { t, onLanguageChange, formatPercent, formatNumber } from './i18n.js';
+import { element } from './dom.js';
+
+/** The prediction panel. */
+export class PredictionView {
+  constructor(root) {
+    this.root = root;
+    this.result = null;
+    this.message = null;
+    this.test = null;
+    onLanguageChange(() => this.render());
+    this.render();
+  }
+
+  /** Shows the worker's `inspect` result (probabilities, label). */
+  show(result) {
+    this.result = result;
+    this.message = null;
+    this.render();
+  }
+
+  /** Replaces the prediction with a message (i18n key), e.g. while the model is invalid. */
+  showMessage(key) {
+    this.result = null;
+    this.message = key;
+    this.render();
+  }
+
+  /** `{state: 'none'|'evaluating'|'done', loss, accuracy, images}`: the test-set evaluation. */
+  showTest(test) {
+    this.test = test;
+    this.render();
+  }
+
+  render() {
+    const parts = [];
+    const result = this.result;
+    if (result) {
+      const probabilities = Array.from(result.probabilities);
+      const predicted = probabilities.indexOf(Math.max(...probabilities));
+      const correct = predicted === result.label;
+      parts.push(element('p', { class: `verdict ${correct ? 'correct' : 'wrong'}`, id: 'prediction-verdict' },
+        element('span', { text: t('prediction.predicted', { digit: predicted, probability: formatPercent(probabilities[predicted]) }) }),
+        element('span', { text: t('prediction.true_label', { digit: result.label }) }),
+        element('span', { class: 'mark', text: correct ? t('prediction.correct') : t('prediction.wrong') })));
+      const bars = element('ol', { class: 'bars', 'aria-label': t('prediction.bars') });
+      probabilities.forEach((p, digit) => {
+        const fill = element('span', { class: 'fill' });
+        fill.style.width = `${(p * 100).toFixed(1)}%`;
+        const classes = ['bar'];
+        if (digit === predicted) classes.push('predicted');
+        if (digit === result.label) classes.push('truth');
+        bars.append(element('li', { class: classes.join(' '), 'data-digit': String(digit) },
+          element('span', { class: 'digit', text: String(digit) }),
+          element('span', { class: 'track' }, fill),
+          element('span', { class: 'value', text: formatPercent(p) })));
+      });
+      parts.push(bars);
+    } else {
+      parts.push(element('p', { class: 'hint', text: t(this.message || 'prediction.none') }));
+    }
+    const test = this.test;
+    let testText = t('prediction.test_none');
+    if (test && test.state === 'evaluating') testText = t('prediction.test_evaluating', { images: formatNumber(test.images) });
+    if (test && test.state === 'done') {
+      testText = t('prediction.test_done', { accuracy: formatPercent(test.accuracy, 2), loss: test.loss.toFixed(4), images: formatNumber(test.images) });
+    }
+    parts.push(element('p', { class: 'test-accuracy', id: 'test-accuracy', text: testText }));
+    this.root.replaceChildren(...parts);
+  }
+}

@@ -1,0 +1,289 @@
+// The engine's Web Worker: it owns the wasm instance, the MNIST data and the model, and trains
+// one batch per task, so that a Stop (or any other request) is handled between two batches. The
+// page never runs the engine on its main thread.
+//
+// Protocol (see engine-client.js): requests `{id, method, args}` are answered `{id, result}` or
+// `{id, error}`; unprompted news is sent as `{event, data}`.
+
+import init, { checkModel, presets, defaultTrainingConfig, Playground } from '../pkg/convlab.js';
+
+/** The four MNIST files, in the order `Playground.loadMnist` takes them. */
+const MNIST_FILES = [
+  'train-images-idx3-ubyte.gz',
+  'train-labels-idx1-ubyte.gz',
+  't10k-images-idx3-ubyte.gz',
+  't10k-labels-idx1-ubyte.gz',
+];
+
+/** The page hears about trained batches at most this often (one message per batch would be
+ * wasted work for fast models). */
+const REPORT_EVERY_MS = 50;
+
+/** Images/s is averaged over this much recent wall-clock time. */
+const SPEED_WINDOW_MS = 2000;
+
+/** Test images evaluated after a run: the whole MNIST test set. */
+const TEST_IMAGES = 10000;
+
+let playground = null;
+let mnistReady = false;
+/** The architecture view of the model built last (kernel shapes for the filters view). */
+let builtView = null;
+/** The run in progress: `{loss, stopRequested, stopClickedAt}`, or null. */
+let run = null;
+
+/** Sends unprompted news to the page. */
+function post(event, data) {
+  self.postMessage({ event, data });
+}
+
+/** Engine errors are plain objects `{code, message, layer, field}`; anything else becomes one. */
+function asEngineError(error) {
+  if (error && typeof error === 'object' && 'message' in error && 'code' in error) return error;
+  return { code: 'internal', message: String(error && error.message ? error.message : error), layer: null, field: null };
+}
+
+/** Resolves after the messages already queued for this worker have been handled. A
+ * MessageChannel round trip is not clamped like a nested setTimeout. */
+function yieldToMessages() {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/** Fetches every URL, calling `onProgress(loaded, total)` as bytes arrive; resolves with the
+ * bodies as Uint8Arrays. */
+async function fetchWithProgress(urls, onProgress) {
+  const responses = await Promise.all(urls.map((url) => fetch(url)));
+  for (const [i, response] of responses.entries()) {
+    if (!response.ok) throw new Error(`${urls[i]}: HTTP ${response.status}`);
+  }
+  const totals = responses.map((r) => Number(r.headers.get('Content-Length')) || 0);
+  const total = totals.reduce((a, b) => a + b, 0);
+  const loaded = urls.map(() => 0);
+  return Promise.all(responses.map(async (response, i) => {
+    const reader = response.body.getReader();
+    const chunks = [];
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded[i] += value.length;
+      onProgress(loaded.reduce((a, b) => a + b, 0), total);
+    }
+    const bytes = new Uint8Array(loaded[i]);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return bytes;
+  }));
+}
+
+/** Downloads the four MNIST files with progress events and hands them to the engine, which
+ * gunzips and checks them. */
+async function loadMnist() {
+  const base = new URL('./data/mnist/', import.meta.url);
+  const urls = MNIST_FILES.map((name) => new URL(name, base).href);
+  let lastPost = 0;
+  const files = await fetchWithProgress(urls, (loaded, total) => {
+    const now = performance.now();
+    if (now - lastPost > 100 || loaded === total) {
+      lastPost = now;
+      post('mnist-progress', { loaded, total });
+    }
+  });
+  post('mnist-progress', { loaded: 1, total: 1, unpacking: true });
+  const sizes = playground.loadMnist(...files);
+  mnistReady = true;
+  post('mnist-ready', sizes);
+}
+
+/** A reply whose typed arrays move to the page instead of being copied. */
+class Transfer {
+  constructor(result, buffers) {
+    this.result = result;
+    this.buffers = buffers;
+  }
+}
+
+/** Everything the feature-map and prediction views show for test image `index`. */
+function inspect(index) {
+  const probabilities = playground.predict(index);
+  const maps = playground.featureMaps(index).map((map) => ({
+    ...map,
+    values: playground.layerOutput(map.layer),
+  }));
+  const kernels = (builtView ? builtView.layers : [])
+    .filter((layer) => layer.class_name === 'Conv2D')
+    .map((layer) => ({
+      layer: layer.index,
+      name: layer.name,
+      // Keras kernel layout [kernel_height, kernel_width, input_channels, filters].
+      shape: [
+        layer.output_size[0].window,
+        layer.output_size[1].window,
+        layer.input_shape[2],
+        layer.output_shape[2],
+      ],
+      values: playground.kernel(layer.index),
+    }));
+  const result = {
+    index,
+    image: playground.testImage(index),
+    label: playground.testLabel(index),
+    probabilities,
+    maps,
+    kernels,
+  };
+  return new Transfer(result, [result.image.buffer, probabilities.buffer,
+    ...maps.map((m) => m.values.buffer), ...kernels.map((k) => k.values.buffer)]);
+}
+
+/** Trains one batch at a time until the run ends or Stop arrives, handling the messages queued
+ * in between, so Stop takes effect after at most the batch in progress. Reports the batches at
+ * most every REPORT_EVERY_MS. */
+async function trainLoop(currentRun) {
+  const started = performance.now();
+  const recent = []; // [{start, end, images}] of the batches in the speed window
+  let pending = [];
+  let lastReport = started;
+  let previousEnd = started;
+  let imagesTotal = 0;
+  const batchEnds = []; // end times of the last batches, to count those after a Stop click
+  const report = () => {
+    const last = recent[recent.length - 1];
+    const windowMs = last.end - recent[0].start;
+    const windowImages = recent.reduce((sum, batch) => sum + batch.images, 0);
+    post('steps', {
+      steps: pending,
+      images_per_second: windowMs > 0 ? (windowImages * 1000) / windowMs : 0,
+    });
+    pending = [];
+    lastReport = last.end;
+  };
+  while (!currentRun.stopRequested) {
+    let steps;
+    try {
+      steps = playground.trainBatches(1);
+    } catch (error) {
+      playground.stopTraining();
+      run = null;
+      post('training-error', asEngineError(error));
+      return;
+    }
+    const end = performance.now();
+    const images = steps.reduce((sum, step) => sum + step.batch.size, 0);
+    imagesTotal += images;
+    recent.push({ start: previousEnd, end, images });
+    previousEnd = end;
+    batchEnds.push(end);
+    if (batchEnds.length > 1000) batchEnds.shift();
+    while (recent.length > 1 && end - recent[0].start > SPEED_WINDOW_MS) recent.shift();
+    pending.push(...steps);
+    const finished = !playground.isTraining();
+    if (finished || end - lastReport >= REPORT_EVERY_MS || steps.some((step) => step.epoch)) report();
+    if (finished) break;
+    await yieldToMessages();
+  }
+  if (pending.length > 0) report();
+  const stopped = currentRun.stopRequested;
+  playground.stopTraining();
+  const ended = performance.now();
+  const history = playground.history();
+  run = null;
+  post('training-ended', {
+    reason: stopped ? 'stopped' : (history && history.stopped_epoch != null ? 'early_stopping' : 'completed'),
+    best_epoch: history ? history.best_epoch : null,
+    stopped_epoch: history ? history.stopped_epoch : null,
+    seconds: (ended - started) / 1000,
+    images_per_second: ended > started ? (imagesTotal * 1000) / (ended - started) : 0,
+    // From the Stop click to the end of the run, and the batches that finished in between
+    // (the one in progress at the click): Stop's promise is "within one batch".
+    stop_latency_ms: stopped ? ended - currentRun.stopClickedAt : null,
+    batches_after_stop: stopped ? batchEnds.filter((end) => end >= currentRun.stopClickedAt).length : null,
+  });
+  post('evaluating', { images: TEST_IMAGES });
+  await yieldToMessages();
+  try {
+    post('test-result', playground.evaluateTest(TEST_IMAGES, currentRun.loss));
+  } catch (error) {
+    post('test-result', { error: asEngineError(error) });
+  }
+}
+
+/** The request handlers; each returns its result (a `Transfer` to move typed arrays). */
+const methods = {
+  check({ spec }) {
+    return checkModel(spec);
+  },
+
+  build({ spec, seed }) {
+    if (run) throw { code: 'setting', message: 'training is running; press Stop first', layer: null, field: null };
+    builtView = playground.buildModel(spec, BigInt(seed));
+    return builtView;
+  },
+
+  train({ config, trainSize }) {
+    if (run) throw { code: 'setting', message: 'training is already running', layer: null, field: null };
+    if (!mnistReady) throw { code: 'data', message: 'MNIST is not loaded yet; wait for the download to finish', layer: null, field: null };
+    const info = playground.startTraining(JSON.stringify(config), trainSize);
+    run = { loss: config.loss, stopRequested: false, stopClickedAt: 0 };
+    const currentRun = run;
+    // Starts after this reply is sent, so the page knows the run began before its first steps.
+    setTimeout(() => trainLoop(currentRun), 0);
+    return info;
+  },
+
+  /** `clickedAt` is the page's `performance.timeOrigin + performance.now()` at the click. */
+  stop({ clickedAt }) {
+    if (run) {
+      run.stopRequested = true;
+      run.stopClickedAt = clickedAt ? clickedAt - performance.timeOrigin : performance.now();
+    }
+    return null;
+  },
+
+  inspect({ index }) {
+    return inspect(index);
+  },
+};
+
+self.onmessage = ({ data }) => {
+  const { id, method, args } = data;
+  try {
+    const value = methods[method](args || {});
+    if (value instanceof Transfer) {
+      self.postMessage({ id, result: value.result }, value.buffers);
+    } else {
+      self.postMessage({ id, result: value });
+    }
+  } catch (error) {
+    self.postMessage({ id, error: asEngineError(error) });
+  }
+};
+
+/** Loads the engine, announces it with the presets and defaults, then downloads MNIST. */
+async function start() {
+  const started = performance.now();
+  await init({ module_or_path: new URL('../pkg/convlab_bg.wasm', import.meta.url) });
+  playground = new Playground();
+  post('ready', {
+    presets: presets(),
+    default_training_config: defaultTrainingConfig(),
+    wasm_ms: performance.now() - started,
+  });
+  try {
+    await loadMnist();
+  } catch (error) {
+    post('mnist-error', asEngineError(error));
+  }
+}
+
+start().catch((error) => post('fatal', asEngineError(error)));
