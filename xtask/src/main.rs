@@ -16,9 +16,12 @@ mod wasm;
 use std::path::PathBuf;
 use std::process::{exit, Command};
 
-/// The repository root (the parent of this crate).
+/// The repository root (the parent of this crate). Read from cargo's environment at run time,
+/// so an xtask binary built in another checkout (a copied `target/`) still works on this one.
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest_dir
         .parent()
         .expect("xtask lives in the repo")
         .to_path_buf()
