@@ -275,4 +275,42 @@ impl Sequential {
     pub fn snapshot_weights(&self) -> Vec<Tensor> {
         self.weights().into_iter().map(|(_, w)| w.clone()).collect()
     }
+
+    /// Every weight, in [`Sequential::weights`] order, as one flat array (to copy a model into
+    /// another worker).
+    pub fn weights_flat(&self) -> Vec<f32> {
+        self.weights()
+            .into_iter()
+            .flat_map(|(_, w)| w.iter().copied().collect::<Vec<_>>())
+            .collect()
+    }
+
+    /// Replaces every weight from one flat array in [`Sequential::weights`] order.
+    pub fn set_weights_flat(&mut self, flat: &[f32]) -> Result<()> {
+        let shapes: Vec<Vec<usize>> = self
+            .weights()
+            .iter()
+            .map(|(_, w)| w.shape().to_vec())
+            .collect();
+        let needed: usize = shapes.iter().map(|s| s.iter().product::<usize>()).sum();
+        if flat.len() != needed {
+            return Err(ConvlabError::Format(format!(
+                "the model has {needed} weight values but {} were given",
+                flat.len()
+            )));
+        }
+        let mut offset = 0;
+        let tensors = shapes
+            .into_iter()
+            .map(|shape| {
+                let len: usize = shape.iter().product();
+                let tensor =
+                    Tensor::from_shape_vec(IxDyn(&shape), flat[offset..offset + len].to_vec())
+                        .expect("length matches shape");
+                offset += len;
+                tensor
+            })
+            .collect();
+        self.set_weights(tensors)
+    }
 }

@@ -18,7 +18,7 @@ use crate::presets::PRESETS;
 use crate::rng::Rng;
 use crate::spec::{Architecture, ModelSpec};
 use crate::tensor::Tensor;
-use crate::training::{evaluate, Fit, History, TrainingConfig};
+use crate::training::{evaluate, BatchStats, Fit, History, TrainingConfig};
 
 /// Installs the panic hook so a Rust panic shows its message in the console.
 #[wasm_bindgen(start)]
@@ -185,6 +185,8 @@ pub struct Playground {
     /// (the page still needs its `best_epoch` after the last batch).
     last_history: Option<History>,
     image: Tensor,
+    /// Reused buffer for `readGradients`.
+    gradients: Vec<f32>,
 }
 
 impl Playground {
@@ -249,6 +251,7 @@ impl Playground {
             fit: None,
             last_history: None,
             image: Tensor::zeros(ndarray::IxDyn(&[0])),
+            gradients: Vec::new(),
         }
     }
 
@@ -468,5 +471,71 @@ impl Playground {
         Ok(Uint8Array::from(
             crate::tfjs::to_artifacts(self.model()?).weights.as_slice(),
         ))
+    }
+
+    /// All weights as one flat array (to start another worker from the same model).
+    #[wasm_bindgen(js_name = weightsFlat)]
+    pub fn weights_flat(&self) -> Result<Float32Array, JsValue> {
+        Ok(Float32Array::from(self.model()?.weights_flat().as_slice()))
+    }
+
+    /// Replaces all weights from a flat array made by `weightsFlat` of the same architecture.
+    #[wasm_bindgen(js_name = setWeightsFlat)]
+    pub fn set_weights_flat(&mut self, flat: &[f32]) -> Result<(), JsValue> {
+        self.model_mut()?.set_weights_flat(flat).map_err(js_error)
+    }
+
+    /// Data-parallel training, first half of a step: forward and backward on shard `shard` of
+    /// `shards` of the current batch. Returns `{loss_sum, correct, size}`.
+    #[wasm_bindgen(js_name = computeGradients)]
+    pub fn compute_gradients(&mut self, shard: usize, shards: usize) -> Result<JsValue, JsValue> {
+        let fit = self
+            .fit
+            .as_mut()
+            .ok_or_else(|| setting_error("training", "no training run is in progress"))?;
+        Ok(to_js(
+            &fit.compute_gradients(shard, shards).map_err(js_error)?,
+        ))
+    }
+
+    /// The gradients of the last `computeGradients`, flat, multiplied by `scale` (the shard size).
+    #[wasm_bindgen(js_name = readGradients)]
+    pub fn read_gradients(&mut self, scale: f32) -> Result<Float32Array, JsValue> {
+        let fit = self
+            .fit
+            .as_mut()
+            .ok_or_else(|| setting_error("training", "no training run is in progress"))?;
+        self.gradients.resize(fit.gradient_len(), 0.0);
+        fit.read_gradients(&mut self.gradients, scale);
+        Ok(Float32Array::from(self.gradients.as_slice()))
+    }
+
+    /// Second half of a step: writes the combined mean gradients `flat`, applies the optimizer
+    /// and logs the batch with the combined `stats` (`{loss_sum, correct, size}`). Returns the
+    /// `Step`; the run ends (as in `trainBatches`) when it is the last.
+    #[wasm_bindgen(js_name = applyGradients)]
+    pub fn apply_gradients(&mut self, flat: &[f32], stats: JsValue) -> Result<JsValue, JsValue> {
+        let stats: BatchStats = serde_wasm_bindgen::from_value(stats)
+            .map_err(|e| setting_error("stats", e.to_string()))?;
+        let fit = self
+            .fit
+            .as_mut()
+            .ok_or_else(|| setting_error("training", "no training run is in progress"))?;
+        if flat.len() != fit.gradient_len() {
+            return Err(setting_error(
+                "gradients",
+                format!(
+                    "{} values given, the model has {}",
+                    flat.len(),
+                    fit.gradient_len()
+                ),
+            ));
+        }
+        fit.write_gradients(flat);
+        let step = fit.apply_gradients(stats).map_err(js_error)?;
+        if fit.is_finished() {
+            self.stop_training();
+        }
+        Ok(to_js(&step))
     }
 }

@@ -70,8 +70,8 @@ export class EngineClient {
   }
 
   /** Starts training the built model; resolves with `{batches_per_epoch}` once it has begun. */
-  train(config, trainSize) {
-    return this.call('train', { config, trainSize });
+  train(config, trainSize, workers = 1) {
+    return this.call('train', { config, trainSize, workers });
   }
 
   /** Asks the run to stop after the batch in progress. */

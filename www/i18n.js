@@ -78,6 +78,8 @@ const STRINGS = {
   'setting.validation_split': { en: 'Validation split', ko: '검증 비율' },
   'setting.validation_split.help': { en: 'share held out, e.g. 0.1', ko: '떼어 둘 비율, 예: 0.1' },
   'setting.seed': { en: 'Seed', ko: '시드' },
+  'setting.workers': { en: 'Workers', ko: '워커 수' },
+  'setting.workers.help': { en: 'cores sharing each batch', ko: '배치를 나눠 계산할 코어 수' },
   'setting.l1': { en: 'L1', ko: 'L1' },
   'setting.l2': { en: 'L2', ko: 'L2' },
   'setting.early_stopping': { en: 'Early stopping', ko: '조기 종료' },

@@ -219,7 +219,7 @@ async function train() {
   try {
     await ensureModel();
     const config = panel.config();
-    const info = await client.train(config, panel.trainSize());
+    const info = await client.train(config, panel.trainSize(), panel.workers());
     state.run = {
       epochs: config.epochs,
       batchesPerEpoch: info.batches_per_epoch,

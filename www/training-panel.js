@@ -19,6 +19,9 @@ const OPTIMIZERS = {
 /** MNIST's training set. */
 const MNIST_TRAIN_IMAGES = 60000;
 
+/** Training workers by default: one per core (each batch is split between them), at most 4. */
+const DEFAULT_WORKERS = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
+
 /**
  * Every setting: `kind` is the control, `fields` the engine's names for errors about it, `group`
  * the fieldset it sits in. Defaults are Keras's, except `train_size`: 10,000 images, so that one
@@ -33,6 +36,7 @@ const SETTINGS = [
   { key: 'train_size', group: 'data', kind: 'integer', min: 1, max: MNIST_TRAIN_IMAGES, step: 1000, default: 10000, fields: ['training data'] },
   { key: 'validation_split', group: 'data', kind: 'number', min: 0, max: 0.9, step: 0.05, fields: ['validation_split'] },
   { key: 'seed', group: 'data', kind: 'integer', min: 0, fields: ['seed'] },
+  { key: 'workers', group: 'data', kind: 'integer', min: 1, max: 8, default: DEFAULT_WORKERS, fields: ['workers'] },
   { key: 'l1', group: 'regularization', kind: 'number', min: 0, step: 0.0001, default: 0, fields: ['kernel_regularizer'] },
   { key: 'l2', group: 'regularization', kind: 'number', min: 0, step: 0.0001, default: 0, fields: ['kernel_regularizer'] },
   { key: 'early_stopping', group: 'regularization', kind: 'checkbox', default: false, fields: ['early_stopping.monitor', 'early_stopping.min_delta'] },
@@ -90,6 +94,11 @@ export class TrainingPanel {
   /** The number of training images (the first N of MNIST's training set). */
   trainSize() {
     return this.values.train_size;
+  }
+
+  /** How many Web Workers share each batch (data-parallel training). */
+  workers() {
+    return this.values.workers;
   }
 
   /** The seed of the weights and of every random choice in training. */

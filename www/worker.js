@@ -27,6 +27,8 @@ const TEST_IMAGES = 10000;
 
 let playground = null;
 let mnistReady = false;
+/** The four MNIST files as downloaded, kept to start data-parallel helpers without a download. */
+let mnistFiles = null;
 /** The architecture view of the model built last (kernel shapes for the filters view). */
 let builtView = null;
 /** The run in progress: `{loss, stopRequested, stopClickedAt}`, or null. */
@@ -101,6 +103,7 @@ async function loadMnist() {
   });
   post('mnist-progress', { loaded: 1, total: 1, unpacking: true });
   const sizes = playground.loadMnist(...files);
+  mnistFiles = files;
   mnistReady = true;
   post('mnist-ready', sizes);
 }
@@ -146,10 +149,97 @@ function inspect(index) {
     ...maps.map((m) => m.values.buffer), ...kernels.map((k) => k.values.buffer)]);
 }
 
+/** A helper worker with a promise for its next answer (its answers come in request order). */
+class Helper {
+  constructor() {
+    this.worker = new Worker(new URL('./train-helper.js', import.meta.url), { type: 'module' });
+    this.waiting = [];
+    this.worker.onmessage = ({ data }) => {
+      const next = this.waiting.shift();
+      if (!next) return;
+      if (data.type === 'error') next.reject(data.error);
+      else next.resolve(data);
+    };
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      for (const next of this.waiting.splice(0)) next.reject({ code: 'internal', message: `a training helper failed: ${event.message}` });
+    };
+  }
+
+  /** Sends `message` and resolves with the helper's answer. */
+  ask(message, transfer = []) {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.worker.postMessage(message, transfer);
+    });
+  }
+
+  /** Sends `message` that has no answer (the helper answers only when it fails). */
+  tell(message) {
+    this.worker.postMessage(message);
+  }
+
+  terminate() {
+    this.worker.terminate();
+  }
+}
+
+/** Starts `count` helpers holding copies of the run just started (same data, weights and
+ * settings), so they can share its batches. */
+async function startHelpers(count, config, trainSize) {
+  const start = {
+    type: 'start',
+    mnist: mnistFiles,
+    spec: JSON.stringify(builtView.spec),
+    weights: playground.weightsFlat(),
+    config: JSON.stringify(config),
+    trainSize,
+  };
+  const helpers = Array.from({ length: count }, () => new Helper());
+  try {
+    await Promise.all(helpers.map((helper) => helper.ask(start)));
+  } catch (error) {
+    helpers.forEach((helper) => helper.terminate());
+    throw error;
+  }
+  return helpers;
+}
+
+/** One data-parallel step: every worker computes the gradients of its shard of the batch; the
+ * sums (each shard's mean gradient weighted by its size) are divided by the batch size and every
+ * copy applies the same update. Returns the step as `trainBatches(1)` does. */
+async function parallelStep(helpers) {
+  const shards = helpers.length + 1;
+  const answers = helpers.map((helper, k) => helper.ask({ type: 'compute', shard: k + 1, shards }));
+  const total = playground.computeGradients(0, shards);
+  const grads = playground.readGradients(total.size);
+  for (const { stats, grads: part } of await Promise.all(answers)) {
+    for (let i = 0; i < grads.length; i++) grads[i] += part[i];
+    total.loss_sum += stats.loss_sum;
+    total.correct += stats.correct;
+    total.size += stats.size;
+  }
+  const scale = 1 / total.size;
+  for (let i = 0; i < grads.length; i++) grads[i] *= scale;
+  for (const helper of helpers) helper.tell({ type: 'apply', grads, stats: total });
+  return [playground.applyGradients(grads, total)];
+}
+
 /** Trains one batch at a time until the run ends or Stop arrives, handling the messages queued
  * in between, so Stop takes effect after at most the batch in progress. Reports the batches at
  * most every REPORT_EVERY_MS. */
 async function trainLoop(currentRun) {
+  let helpers = [];
+  if (currentRun.workers > 1) {
+    try {
+      helpers = await startHelpers(currentRun.workers - 1, currentRun.config, currentRun.trainSize);
+    } catch (error) {
+      playground.stopTraining();
+      run = null;
+      post('training-error', asEngineError(error));
+      return;
+    }
+  }
   const started = performance.now();
   const recent = []; // [{start, end, images}] of the batches in the speed window
   let pending = [];
@@ -171,8 +261,9 @@ async function trainLoop(currentRun) {
   while (!currentRun.stopRequested) {
     let steps;
     try {
-      steps = playground.trainBatches(1);
+      steps = helpers.length > 0 ? await parallelStep(helpers) : playground.trainBatches(1);
     } catch (error) {
+      helpers.forEach((helper) => helper.terminate());
       playground.stopTraining();
       run = null;
       post('training-error', asEngineError(error));
@@ -193,6 +284,7 @@ async function trainLoop(currentRun) {
     await yieldToMessages();
   }
   if (pending.length > 0) report();
+  helpers.forEach((helper) => helper.terminate());
   const stopped = currentRun.stopRequested;
   playground.stopTraining();
   const ended = performance.now();
@@ -230,11 +322,11 @@ const methods = {
     return builtView;
   },
 
-  train({ config, trainSize }) {
+  train({ config, trainSize, workers = 1 }) {
     if (run) throw { code: 'setting', message: 'training is already running', layer: null, field: null };
     if (!mnistReady) throw { code: 'data', message: 'MNIST is not loaded yet; wait for the download to finish', layer: null, field: null };
     const info = playground.startTraining(JSON.stringify(config), trainSize);
-    run = { loss: config.loss, stopRequested: false, stopClickedAt: 0 };
+    run = { loss: config.loss, config, trainSize, workers: Math.max(1, Math.min(8, Math.floor(workers) || 1)), stopRequested: false, stopClickedAt: 0 };
     const currentRun = run;
     // Starts after this reply is sent, so the page knows the run began before its first steps.
     setTimeout(() => trainLoop(currentRun), 0);
