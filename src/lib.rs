@@ -9,6 +9,7 @@ pub mod activation;
 pub mod data;
 pub mod error;
 pub mod initializer;
+pub mod keras_code;
 pub mod layers;
 pub mod loss;
 pub mod metrics;

@@ -3,7 +3,11 @@
 //! `cargo run --release -- summary --preset seed-cnn`
 //! `cargo run --release -- train --preset seed-cnn --epochs 2 --batch-size 128 --seed 1 --json`
 //! `cargo run --release -- predict --model out/model.json --count 5 --json`
+//! `cargo run -- export keras --preset seed-cnn --style sequential`
+//! `cargo run -- summary --keras lesson.py`
 
+use std::error::Error;
+use std::fmt::Display;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -12,7 +16,7 @@ use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 
 use convlab::data::mnist;
-use convlab::error::Result;
+use convlab::keras_code::{check_keras, export_keras, Style};
 use convlab::loss::Loss;
 use convlab::model::Sequential;
 use convlab::optimizers::OptimizerConfig;
@@ -37,9 +41,12 @@ enum Command {
     Train(TrainArgs),
     /// Print the predicted class probabilities for the first test images.
     Predict(PredictArgs),
+    /// Print a model and its training settings in another format.
+    #[command(subcommand)]
+    Export(ExportFormat),
 }
 
-/// Which model: a preset or a TensorFlow.js model.json.
+/// Which model: a preset, a TensorFlow.js model.json, or Keras code.
 #[derive(Args)]
 #[group(required = true, multiple = false)]
 struct ModelChoice {
@@ -49,12 +56,15 @@ struct ModelChoice {
     /// A TensorFlow.js Layers model.json (weights beside it are loaded when listed).
     #[arg(long)]
     model: Option<PathBuf>,
+    /// A Python file with Keras code that defines the model (Sequential or Functional; imports
+    /// may be missing).
+    #[arg(long)]
+    keras: Option<PathBuf>,
 }
 
+/// The training settings (`compile` and `fit` arguments), with Keras's defaults.
 #[derive(Args)]
-struct TrainArgs {
-    #[command(flatten)]
-    model: ModelChoice,
+struct TrainingArgs {
     /// Passes over the training data.
     #[arg(long, default_value_t = 1)]
     epochs: usize,
@@ -73,12 +83,20 @@ struct TrainArgs {
     /// Seed of every random choice; the same seed gives the same run.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Train on only the first N training images.
-    #[arg(long)]
-    train_limit: Option<usize>,
     /// Fraction of the training images held out for validation.
     #[arg(long, default_value_t = 0.0)]
     validation_split: f32,
+}
+
+#[derive(Args)]
+struct TrainArgs {
+    #[command(flatten)]
+    model: ModelChoice,
+    #[command(flatten)]
+    training: TrainingArgs,
+    /// Train on only the first N training images.
+    #[arg(long)]
+    train_limit: Option<usize>,
     /// Save the trained model (TensorFlow.js format) into this directory.
     #[arg(long)]
     save: Option<PathBuf>,
@@ -106,40 +124,82 @@ struct PredictArgs {
     json: bool,
 }
 
-fn load_model(choice: &ModelChoice, seed: u64) -> Result<Sequential> {
-    match (&choice.preset, &choice.model) {
-        (Some(name), _) => Sequential::from_spec(&preset(name)?, seed),
-        (None, Some(path)) => tfjs::load_path(path, seed),
-        (None, None) => unreachable!("clap requires one of --preset and --model"),
+#[derive(Subcommand)]
+enum ExportFormat {
+    /// Print runnable TensorFlow 2.x tf.keras code: MNIST loading, the model, compile, fit and
+    /// evaluate.
+    Keras(ExportKerasArgs),
+}
+
+#[derive(Args)]
+struct ExportKerasArgs {
+    #[command(flatten)]
+    model: ModelChoice,
+    /// How the code builds the model: functional (Input → layers → Model) or sequential
+    /// (Sequential + model.add).
+    #[arg(long, default_value = "functional", value_parser = ["functional", "sequential"])]
+    style: String,
+    /// Training settings as the engine's TrainingConfig JSON (loss, optimizer, epochs,
+    /// batch_size, validation_split, shuffle, seed, augmentation, early_stopping); replaces the
+    /// training flags.
+    #[arg(long)]
+    training_json: Option<PathBuf>,
+    #[command(flatten)]
+    training: TrainingArgs,
+}
+
+/// Errors of the CLI: the engine's, and Keras code errors prefixed with their file.
+type CliResult<T> = std::result::Result<T, Box<dyn Error>>;
+
+fn load_model(choice: &ModelChoice, seed: u64) -> CliResult<Sequential> {
+    match (&choice.preset, &choice.model, &choice.keras) {
+        (Some(name), _, _) => Ok(Sequential::from_spec(&preset(name)?, seed)?),
+        (None, Some(path), _) => Ok(tfjs::load_path(path, seed)?),
+        (None, None, Some(path)) => {
+            let in_file = |error: &dyn Display| format!("{}: {error}", path.display());
+            let source = std::fs::read_to_string(path).map_err(|e| in_file(&e))?;
+            let architecture = check_keras(&source).map_err(|e| in_file(&e))?;
+            Ok(Sequential::new(architecture, seed))
+        }
+        (None, None, None) => unreachable!("clap requires one of --preset, --model and --keras"),
     }
 }
 
-fn train(args: &TrainArgs) -> Result<()> {
-    let model = load_model(&args.model, args.seed)?;
-    let loss = Loss::from_name(&args.loss).ok_or_else(|| {
-        ConvlabError::setting("loss", format!("'{}' is not a loss; use categorical_crossentropy, sparse_categorical_crossentropy or mse", args.loss))
-    })?;
-    let mut optimizer = OptimizerConfig::from_name(&args.optimizer).ok_or_else(|| {
-        ConvlabError::setting(
-            "optimizer",
-            format!(
-                "'{}' is not an optimizer; use adam, sgd, rmsprop or adagrad",
-                args.optimizer
-            ),
-        )
-    })?;
-    if let Some(learning_rate) = args.learning_rate {
-        optimizer = optimizer.with_learning_rate(learning_rate);
+impl TrainingArgs {
+    /// The checked training config these flags describe.
+    fn config(&self) -> convlab::error::Result<TrainingConfig> {
+        let loss = Loss::from_name(&self.loss).ok_or_else(|| {
+            ConvlabError::setting("loss", format!("'{}' is not a loss; use categorical_crossentropy, sparse_categorical_crossentropy or mse", self.loss))
+        })?;
+        let mut optimizer = OptimizerConfig::from_name(&self.optimizer).ok_or_else(|| {
+            ConvlabError::setting(
+                "optimizer",
+                format!(
+                    "'{}' is not an optimizer; use adam, sgd, rmsprop or adagrad",
+                    self.optimizer
+                ),
+            )
+        })?;
+        if let Some(learning_rate) = self.learning_rate {
+            optimizer = optimizer.with_learning_rate(learning_rate);
+        }
+        let config = TrainingConfig {
+            loss,
+            optimizer,
+            epochs: self.epochs,
+            batch_size: self.batch_size,
+            validation_split: self.validation_split,
+            seed: self.seed,
+            ..TrainingConfig::default()
+        };
+        config.validate()?;
+        Ok(config)
     }
-    let config = TrainingConfig {
-        loss,
-        optimizer,
-        epochs: args.epochs,
-        batch_size: args.batch_size,
-        validation_split: args.validation_split,
-        seed: args.seed,
-        ..TrainingConfig::default()
-    };
+}
+
+fn train(args: &TrainArgs) -> CliResult<()> {
+    let model = load_model(&args.model, args.training.seed)?;
+    let config = args.training.config()?;
     let data = mnist::load_dir(&args.data)?;
     let train_data = match args.train_limit {
         Some(limit) => data.train.take(limit),
@@ -216,7 +276,7 @@ fn round3(value: f64) -> f64 {
     (value * 1000.0).round() / 1000.0
 }
 
-fn predict(args: &PredictArgs) -> Result<()> {
+fn predict(args: &PredictArgs) -> CliResult<()> {
     let mut model = tfjs::load_path(&args.model, 0)?;
     let test = mnist::load_dir(&args.data)?.test;
     let count = args.count.min(test.len());
@@ -247,7 +307,24 @@ fn predict(args: &PredictArgs) -> Result<()> {
     Ok(())
 }
 
-fn run(cli: &Cli) -> Result<()> {
+fn export_keras_code(args: &ExportKerasArgs) -> CliResult<()> {
+    let model = load_model(&args.model, args.training.seed)?;
+    let style = Style::from_name(&args.style).unwrap_or_default();
+    let config = match &args.training_json {
+        Some(path) => {
+            let in_file = |error: &dyn Display| format!("{}: {error}", path.display());
+            let text = std::fs::read_to_string(path).map_err(|e| in_file(&e))?;
+            let config: TrainingConfig = serde_json::from_str(&text).map_err(|e| in_file(&e))?;
+            config.validate().map_err(|e| in_file(&e))?;
+            config
+        }
+        None => args.training.config()?,
+    };
+    print!("{}", export_keras(model.architecture(), &config, style));
+    Ok(())
+}
+
+fn run(cli: &Cli) -> CliResult<()> {
     match &cli.command {
         Command::Summary(choice) => {
             print!("{}", load_model(choice, 0)?.summary());
@@ -255,6 +332,7 @@ fn run(cli: &Cli) -> Result<()> {
         }
         Command::Train(args) => train(args),
         Command::Predict(args) => predict(args),
+        Command::Export(ExportFormat::Keras(args)) => export_keras_code(args),
     }
 }
 

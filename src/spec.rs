@@ -507,7 +507,7 @@ fn declared_input_shape(config: &Map<String, Value>) -> Option<Vec<usize>> {
 
 /// Keras's automatic layer name: the class name in snake case, then `_1`, `_2`, ... for later
 /// layers of the same class (`conv2d`, `conv2d_1`).
-fn keras_default_name(class_name: &str, taken: &[String]) -> String {
+pub(crate) fn keras_default_name(class_name: &str, taken: &[String]) -> String {
     let mut base = String::new();
     let chars: Vec<char> = class_name.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
