@@ -19,8 +19,9 @@ const OPTIMIZERS = {
 /** MNIST's training set. */
 const MNIST_TRAIN_IMAGES = 60000;
 
-/** Training workers by default: one per core (each batch is split between them), at most 4. */
-const DEFAULT_WORKERS = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
+/** Training workers by default. Several workers split each batch between cores; the page starts
+ * with one until the benchmark shows the split pays off for the lesson's batch sizes. */
+const DEFAULT_WORKERS = 1;
 
 /**
  * Every setting: `kind` is the control, `fields` the engine's names for errors about it, `group`
