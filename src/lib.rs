@@ -8,6 +8,7 @@
 pub mod activation;
 pub mod data;
 pub mod error;
+pub mod gemm;
 pub mod initializer;
 pub mod layers;
 pub mod loss;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{Layer, LayerConfig, Mode, ParamCount};
 use crate::error::FieldError;
 use crate::rng::Rng;
-use crate::tensor::{batch_shape, ensure_shape, Tensor};
+use crate::tensor::{ensure_batch_shape, Tensor};
 
 /// Keras `Flatten()`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -66,7 +66,7 @@ impl Layer for Flatten {
     /// # Shapes
     /// input `[batch, h, w, c]` → output `[batch, h·w·c]`.
     fn forward(&mut self, input: &Tensor, output: &mut Tensor, _mode: Mode, _rng: &mut Rng) {
-        ensure_shape(output, &batch_shape(input.shape()[0], &self.output_shape));
+        ensure_batch_shape(output, input.shape()[0], &self.output_shape);
         copy_row_major(input, output);
     }
 
@@ -79,10 +79,7 @@ impl Layer for Flatten {
         grad_input: Option<&mut Tensor>,
     ) {
         if let Some(grad_input) = grad_input {
-            ensure_shape(
-                grad_input,
-                &batch_shape(grad_output.shape()[0], &self.input_shape),
-            );
+            ensure_batch_shape(grad_input, grad_output.shape()[0], &self.input_shape);
             copy_row_major(grad_output, grad_input);
         }
     }

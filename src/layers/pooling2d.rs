@@ -11,7 +11,7 @@ use super::{expect_image, window_output_size, Layer, LayerConfig, Mode, ParamCou
 use crate::error::FieldError;
 use crate::padding::{OutputSize, Padding};
 use crate::rng::Rng;
-use crate::tensor::{batch_shape, ensure_shape, Tensor};
+use crate::tensor::{ensure_batch_shape, ensure_shape, Tensor};
 
 /// Which reduction a pooling layer applies to its window.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -151,7 +151,7 @@ impl Layer for Pooling2d {
         let channels = self.grid.image[2];
         let input = input.as_standard_layout();
         let input = input.as_slice().expect("standard layout");
-        ensure_shape(output, &batch_shape(batch, &self.output_shape));
+        ensure_batch_shape(output, batch, &self.output_shape);
         let output = output.as_slice_mut().expect("standard layout");
         match self.config.kind {
             PoolKind::Max => {
