@@ -6,6 +6,7 @@
 //! in its own module.
 
 pub mod activation;
+pub mod benchmark;
 pub mod data;
 pub mod error;
 pub mod gemm;
@@ -26,6 +27,8 @@ pub mod tfjs;
 pub mod training;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_bench;
 
 pub use error::ConvlabError;
 

@@ -1,7 +1,7 @@
 //! The micro-kernels: one `MR × NR` tile of `C` from an `MR`-row sliver of packed `A` and an
 //! `NR`-column sliver of packed `B`, kept in SIMD registers for the whole dot product.
 //!
-//! - wasm32 with `simd128`: 4 × 8 (eight `f32x4` accumulators; wasm has no FMA, so mul + add).
+//! - wasm32 with `simd128`: 8 × 8 (sixteen `f32x4` accumulators; wasm has no FMA, so mul + add).
 //! - x86-64: 6 × 16 (twelve `__m256` accumulators) with AVX2 + FMA when the CPU has them,
 //!   found at run time; the portable kernel otherwise.
 //! - elsewhere: the portable kernel, plain Rust the compiler vectorizes.
@@ -166,12 +166,19 @@ mod simd128 {
 
     use super::{check_tile, Tile};
 
-    /// Rows of a tile.
-    pub const MR: usize = 4;
-    /// Columns of a tile: two `f32x4`.
+    /// Rows of a tile: two `f32x4` of packed `A` per step.
+    pub const MR: usize = 8;
+    /// Columns of a tile: two `f32x4` of packed `B` per step.
     pub const NR: usize = 8;
 
-    /// Computes the tile with `simd128` (`f32x4` multiply, then add).
+    /// Lane `L` of `v` in all four lanes.
+    #[inline(always)]
+    fn lane<const L: usize>(v: v128) -> v128 {
+        i32x4_shuffle::<L, L, L, L>(v, v)
+    }
+
+    /// Computes the tile with `simd128` (`f32x4` multiply, then add: wasm has no FMA). Each step
+    /// loads four vectors and splats `A`'s lanes by shuffles: 128 flops per four loads.
     #[inline]
     pub fn run(kc: usize, a: &[f32], b: &[f32], c: &mut [f32], ldc: usize, tile: Tile<'_>) {
         check_tile(kc, a, b, c, ldc, &tile, [MR, NR]);
@@ -180,10 +187,21 @@ mod simd128 {
             let mut acc = [[f32x4_splat(0.0); 2]; MR];
             let (mut pa, mut pb) = (a.as_ptr(), b.as_ptr());
             for _ in 0..kc {
+                let a0 = v128_load(pa as *const v128);
+                let a1 = v128_load(pa.add(4) as *const v128);
                 let b0 = v128_load(pb as *const v128);
                 let b1 = v128_load(pb.add(4) as *const v128);
-                for (r, row) in acc.iter_mut().enumerate() {
-                    let ar = v128_load32_splat(pa.add(r) as *const u32);
+                let rows = [
+                    lane::<0>(a0),
+                    lane::<1>(a0),
+                    lane::<2>(a0),
+                    lane::<3>(a0),
+                    lane::<0>(a1),
+                    lane::<1>(a1),
+                    lane::<2>(a1),
+                    lane::<3>(a1),
+                ];
+                for (row, ar) in acc.iter_mut().zip(rows) {
                     row[0] = f32x4_add(row[0], f32x4_mul(ar, b0));
                     row[1] = f32x4_add(row[1], f32x4_mul(ar, b1));
                 }

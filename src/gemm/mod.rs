@@ -189,7 +189,18 @@ fn pack_a(a: &MatRef<'_>, ic: usize, mc: usize, pc: usize, kc: usize, out: &mut 
     {
         let row0 = ic + s * MR;
         let rows = MR.min(ic + mc - row0);
-        if a.col_stride == 1 {
+        if a.col_stride == 1 && rows == MR {
+            // Row-major A: interleave MR rows, one column at a time.
+            let rows: [&[f32]; MR] = std::array::from_fn(|r| {
+                let start = (row0 + r) * a.row_stride + pc;
+                &a.data[start..start + kc]
+            });
+            for (p, out) in sliver.chunks_exact_mut(MR).enumerate() {
+                for (value, row) in out.iter_mut().zip(&rows) {
+                    *value = row[p];
+                }
+            }
+        } else if a.col_stride == 1 {
             for r in 0..rows {
                 let start = (row0 + r) * a.row_stride + pc;
                 for (p, &value) in a.data[start..start + kc].iter().enumerate() {
@@ -225,8 +236,14 @@ fn pack_b(b: &MatRef<'_>, pc: usize, kc: usize, jc: usize, nc: usize, out: &mut 
         if b.col_stride == 1 {
             for (p, out) in sliver.chunks_exact_mut(NR).enumerate() {
                 let start = (pc + p) * b.row_stride + col0;
-                out[..cols].copy_from_slice(&b.data[start..start + cols]);
-                out[cols..].fill(0.0);
+                if cols == NR {
+                    // A fixed-length copy: a few vector moves rather than a memcpy call.
+                    let row: &[f32; NR] = b.data[start..start + NR].try_into().expect("NR values");
+                    out.copy_from_slice(row);
+                } else {
+                    out[..cols].copy_from_slice(&b.data[start..start + cols]);
+                    out[cols..].fill(0.0);
+                }
             }
         } else {
             for j in 0..cols {

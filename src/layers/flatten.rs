@@ -46,12 +46,16 @@ impl Flatten {
     }
 }
 
-/// Copies `source` into `target` (already shaped) element by element in row-major order.
+/// Copies `source` into `target` (already shaped) element by element in row-major order: one
+/// slice copy when both are in standard layout, as engine tensors are.
 fn copy_row_major(source: &Tensor, target: &mut Tensor) {
-    target
-        .iter_mut()
-        .zip(source.iter())
-        .for_each(|(t, &s)| *t = s);
+    match (source.as_slice(), target.as_slice_mut()) {
+        (Some(source), Some(target)) => target.copy_from_slice(source),
+        _ => target
+            .iter_mut()
+            .zip(source.iter())
+            .for_each(|(t, &s)| *t = s),
+    }
 }
 
 impl Layer for Flatten {
