@@ -6,8 +6,10 @@
 //! in its own module.
 
 pub mod activation;
+pub mod benchmark;
 pub mod data;
 pub mod error;
+pub mod gemm;
 pub mod initializer;
 pub mod keras_code;
 pub mod layers;
@@ -26,6 +28,8 @@ pub mod tfjs;
 pub mod training;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_bench;
 
 pub use error::ConvlabError;
 

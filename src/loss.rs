@@ -254,22 +254,31 @@ impl Loss {
             Activation::Softmax.backward_in_place(probabilities, grad_logits);
             return self.compute(probabilities, targets);
         }
-        let targets = self.one_hot(logits, targets);
+        let classes = logits.shape().last().copied().unwrap_or(1);
+        let targets = targets.as_standard_layout();
+        let targets = targets.as_slice().expect("standard layout");
+        let sparse = *self == Loss::SparseCategoricalCrossentropy;
         let per_row = 1.0 / rows(logits).max(1) as f32;
         let mut total = 0.0f64;
-        for (((z, y), mut p), mut g) in logits
+        for (row, ((z, mut p), mut g)) in logits
             .rows()
             .into_iter()
-            .zip(targets.rows())
             .zip(probabilities.rows_mut())
             .zip(grad_logits.rows_mut())
+            .enumerate()
         {
+            // The target row: one-hot (or soft) probabilities, or a class index.
+            let target = |class: usize| match sparse {
+                true => f32::from(targets[row] as usize == class),
+                false => targets[row * classes + class],
+            };
             let max = z.fold(f32::NEG_INFINITY, |m, &v| m.max(v));
             let log_sum_exp = max + z.iter().map(|&v| (v - max).exp()).sum::<f32>().ln();
             // TF's softmax_cross_entropy_with_logits: Σ_j y_j (lse − z_j), gradient p·Σy − y.
-            let target_sum = y.sum();
+            let target_sum = (0..classes).map(target).sum::<f32>();
             let mut row_loss = 0.0f32;
-            for (((p, g), &z), &y) in p.iter_mut().zip(g.iter_mut()).zip(z).zip(y) {
+            for (class, ((p, g), &z)) in p.iter_mut().zip(g.iter_mut()).zip(z).enumerate() {
+                let y = target(class);
                 *p = (z - log_sum_exp).exp();
                 *g = (*p * target_sum - y) * per_row;
                 row_loss += y * (log_sum_exp - z);

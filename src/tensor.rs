@@ -17,6 +17,15 @@ pub fn ensure_shape(buffer: &mut Tensor, shape: &[usize]) {
     }
 }
 
+/// Makes `buffer` have the shape `[batch, sample_shape…]`, like [`ensure_shape`] but without
+/// building the shape (so the steady-state training step allocates nothing).
+pub fn ensure_batch_shape(buffer: &mut Tensor, batch: usize, sample_shape: &[usize]) {
+    let shape = buffer.shape();
+    if shape.first() != Some(&batch) || shape[1..] != *sample_shape {
+        *buffer = Tensor::zeros(IxDyn(&batch_shape(batch, sample_shape)));
+    }
+}
+
 /// The shape of a batch: `batch` followed by the per-sample shape.
 pub fn batch_shape(batch: usize, sample_shape: &[usize]) -> Vec<usize> {
     let mut shape = Vec::with_capacity(sample_shape.len() + 1);
@@ -37,6 +46,21 @@ mod tests {
         assert_eq!(buffer[[1, 2]], 7.0);
         ensure_shape(&mut buffer, &[4, 3]);
         assert_eq!(buffer.shape(), &[4, 3]);
+    }
+
+    #[test]
+    fn ensure_batch_shape_keeps_a_buffer_of_that_batch_shape() {
+        let mut buffer = Tensor::zeros(IxDyn(&[2, 3, 1]));
+        buffer[[1, 2, 0]] = 7.0;
+        ensure_batch_shape(&mut buffer, 2, &[3, 1]);
+        assert_eq!(buffer[[1, 2, 0]], 7.0);
+        ensure_batch_shape(&mut buffer, 2, &[3]);
+        assert_eq!(buffer.shape(), &[2, 3]);
+        ensure_batch_shape(&mut buffer, 5, &[3]);
+        assert_eq!(buffer.shape(), &[5, 3]);
+        let mut empty = Tensor::zeros(IxDyn(&[]));
+        ensure_batch_shape(&mut empty, 1, &[]);
+        assert_eq!(empty.shape(), &[1]);
     }
 
     #[test]

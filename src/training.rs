@@ -460,6 +460,8 @@ impl Fit {
         }
         if self.cursor == 0 {
             self.order = epoch_order(self.train.len(), self.config.shuffle, &mut self.shuffle_rng);
+            // Room for this epoch's batch logs, so the steps inside an epoch allocate nothing.
+            self.history.batches.reserve(self.batches_per_epoch());
             self.epoch_loss_sum = 0.0;
             self.epoch_correct = 0;
             self.epoch_seen = 0;

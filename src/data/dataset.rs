@@ -11,7 +11,7 @@ use ndarray::IxDyn;
 use crate::data::idx::IdxArray;
 use crate::error::{ConvlabError, Result};
 use crate::rng::Rng;
-use crate::tensor::{batch_shape, ensure_shape, Tensor};
+use crate::tensor::{batch_shape, ensure_batch_shape, Tensor};
 
 /// The number of classes of the idx datasets (MNIST, Fashion-MNIST, KMNIST): their label files do
 /// not say, and all of them have ten.
@@ -217,7 +217,7 @@ impl Dataset {
     /// Writes the images at `indices` into `out` as `[indices.len(), height, width, channels]`,
     /// scaled to `[0, 1]` by `x / 255`. Reuses `out` when its shape already fits.
     pub fn fill_images(&self, indices: &[usize], out: &mut Tensor) {
-        let values = contiguous(out, &batch_shape(indices.len(), &self.image_shape));
+        let values = contiguous(out, indices.len(), &self.image_shape);
         for (slot, &index) in values.chunks_exact_mut(self.image_len()).zip(indices) {
             for (value, &pixel) in slot.iter_mut().zip(self.image(index)) {
                 *value = f32::from(pixel) / 255.0;
@@ -228,7 +228,7 @@ impl Dataset {
     /// Writes the labels at `indices` into `out` as `[indices.len()]` class indices, the targets
     /// of `sparse_categorical_crossentropy`.
     pub fn fill_sparse_targets(&self, indices: &[usize], out: &mut Tensor) {
-        let values = contiguous(out, &[indices.len()]);
+        let values = contiguous(out, indices.len(), &[]);
         for (value, &index) in values.iter_mut().zip(indices) {
             *value = f32::from(self.labels[index]);
         }
@@ -237,7 +237,7 @@ impl Dataset {
     /// Writes the labels at `indices` into `out` as `[indices.len(), classes]` one-hot rows, the
     /// targets of `categorical_crossentropy`.
     pub fn fill_one_hot_targets(&self, indices: &[usize], out: &mut Tensor) {
-        let values = contiguous(out, &[indices.len(), self.classes]);
+        let values = contiguous(out, indices.len(), &[self.classes]);
         values.fill(0.0);
         for (row, &index) in values.chunks_exact_mut(self.classes).zip(indices) {
             row[self.label(index)] = 1.0;
@@ -245,12 +245,12 @@ impl Dataset {
     }
 }
 
-/// Gives `out` the `shape` (reusing it when it already has it) and returns its elements as one
-/// row-major slice.
-fn contiguous<'a>(out: &'a mut Tensor, shape: &[usize]) -> &'a mut [f32] {
-    ensure_shape(out, shape);
+/// Gives `out` the shape `[batch, sample_shape…]` (reusing it when it already has it) and returns
+/// its elements as one row-major slice.
+fn contiguous<'a>(out: &'a mut Tensor, batch: usize, sample_shape: &[usize]) -> &'a mut [f32] {
+    ensure_batch_shape(out, batch, sample_shape);
     if !out.is_standard_layout() {
-        *out = Tensor::zeros(IxDyn(shape));
+        *out = Tensor::zeros(IxDyn(&batch_shape(batch, sample_shape)));
     }
     out.as_slice_mut()
         .expect("a standard-layout tensor is one contiguous slice")

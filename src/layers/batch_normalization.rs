@@ -100,9 +100,19 @@ pub struct BatchNormalization {
     inv_std: Vec<f32>,
     /// Whether the last forward used batch statistics (so backward differentiates through them).
     batch_statistics: bool,
+    /// The per-channel variance the last forward normalised with (batch or moving).
+    variance: Vec<f32>,
+    /// Per-channel `gamma · inv_std` and `beta − mean · gamma · inv_std` of the last forward.
+    scale: Vec<f32>,
+    shift: Vec<f32>,
+    /// Per-channel sums of the batch moments (scratch, kept to avoid allocating per batch).
+    moment_sums: Vec<f64>,
     /// Per-channel `Σ g` and `Σ g·x̂` of the last backward.
     grad_sum: Vec<f64>,
     grad_dot_normalized: Vec<f64>,
+    /// Per-channel `Σ g / N` and `Σ g·x̂ / N` of the last backward (zeros in Infer).
+    mean_grad: Vec<f32>,
+    normalized_grad: Vec<f32>,
 }
 
 impl BatchNormalization {
@@ -126,8 +136,14 @@ impl BatchNormalization {
             mean: vec![0.0; channels],
             inv_std: vec![0.0; channels],
             batch_statistics: false,
+            variance: vec![0.0; channels],
+            scale: vec![0.0; channels],
+            shift: vec![0.0; channels],
+            moment_sums: vec![0.0; channels],
             grad_sum: vec![0.0; channels],
             grad_dot_normalized: vec![0.0; channels],
+            mean_grad: vec![0.0; channels],
+            normalized_grad: vec![0.0; channels],
         }
     }
 
@@ -147,48 +163,37 @@ impl BatchNormalization {
         self.config.scale as usize + self.config.center as usize
     }
 
-    /// Per-channel gamma (ones when `scale` is off).
-    fn gamma(&self) -> Vec<f32> {
-        match self.gamma_index() {
-            Some(i) => values(&self.params[i].value).to_vec(),
-            None => vec![1.0; self.channels()],
-        }
-    }
-
-    /// Per-channel beta (zeros when `center` is off).
-    fn beta(&self) -> Vec<f32> {
-        match self.beta_index() {
-            Some(i) => values(&self.params[i].value).to_vec(),
-            None => vec![0.0; self.channels()],
-        }
-    }
-
-    /// Batch mean and biased variance per channel (`tf.nn.moments`: two passes), accumulated in
-    /// f64 so that large batches of images lose no precision.
-    fn batch_moments(&self, x: &[f32]) -> (Vec<f32>, Vec<f32>) {
+    /// Batch mean and biased variance per channel (`tf.nn.moments`: two passes) into `mean` and
+    /// `variance`, accumulated in f64 so that large batches of images lose no precision.
+    fn batch_moments(&mut self, x: &[f32]) {
         let channels = self.channels();
         let count = (x.len() / channels) as f64;
-        let mut sum = vec![0.0f64; channels];
+        let sums = &mut self.moment_sums;
+        sums.fill(0.0);
         for row in x.chunks_exact(channels) {
-            sum.iter_mut().zip(row).for_each(|(s, &v)| *s += v as f64);
+            sums.iter_mut().zip(row).for_each(|(s, &v)| *s += v as f64);
         }
-        let mean: Vec<f32> = sum.iter().map(|s| (s / count) as f32).collect();
-        let mut squares = vec![0.0f64; channels];
+        for (m, s) in self.mean.iter_mut().zip(sums.iter()) {
+            *m = (s / count) as f32;
+        }
+        sums.fill(0.0);
         for row in x.chunks_exact(channels) {
-            for ((s, &v), &m) in squares.iter_mut().zip(row).zip(&mean) {
+            for ((s, &v), &m) in sums.iter_mut().zip(row).zip(&self.mean) {
                 let d = (v - m) as f64;
                 *s += d * d;
             }
         }
-        let variance = squares.iter().map(|s| (s / count) as f32).collect();
-        (mean, variance)
+        for (v, s) in self.variance.iter_mut().zip(sums.iter()) {
+            *v = (s / count) as f32;
+        }
     }
 
     /// `moving = moving · momentum + batch · (1 − momentum)` for the mean and the variance.
-    fn update_moving_statistics(&mut self, mean: &[f32], variance: &[f32]) {
+    fn update_moving_statistics(&mut self) {
         let momentum = self.config.momentum;
         let first = self.moving_mean_index();
-        for (param, batch) in self.params[first..].iter_mut().zip([mean, variance]) {
+        let batch_statistics = [&self.mean, &self.variance];
+        for (param, batch) in self.params[first..].iter_mut().zip(batch_statistics) {
             let moving = param
                 .value
                 .as_slice_mut()
@@ -233,41 +238,32 @@ impl Layer for BatchNormalization {
         ensure_shape(output, input.shape());
         let x = values(input);
         self.batch_statistics = mode == Mode::Train;
-        let (mean, variance) = if self.batch_statistics {
-            let (mean, variance) = self.batch_moments(x);
-            self.update_moving_statistics(&mean, &variance);
-            (mean, variance)
+        if self.batch_statistics {
+            self.batch_moments(x);
+            self.update_moving_statistics();
         } else {
             let first = self.moving_mean_index();
-            (
-                values(&self.params[first].value).to_vec(),
-                values(&self.params[first + 1].value).to_vec(),
-            )
-        };
+            self.mean.copy_from_slice(values(&self.params[first].value));
+            self.variance
+                .copy_from_slice(values(&self.params[first + 1].value));
+        }
         let epsilon = self.config.epsilon;
-        for (inv_std, v) in self.inv_std.iter_mut().zip(&variance) {
+        for (inv_std, v) in self.inv_std.iter_mut().zip(&self.variance) {
             *inv_std = 1.0 / (v + epsilon).sqrt();
         }
-        self.mean = mean;
-        let scale: Vec<f32> = self
-            .gamma()
-            .iter()
-            .zip(&self.inv_std)
-            .map(|(g, s)| g * s)
-            .collect();
-        let shift: Vec<f32> = self
-            .beta()
-            .iter()
-            .zip(&self.mean)
-            .zip(&scale)
-            .map(|((b, m), s)| b - m * s)
-            .collect();
+        let gamma = self.gamma_index().map(|i| values(&self.params[i].value));
+        let beta = self.beta_index().map(|i| values(&self.params[i].value));
+        for c in 0..self.mean.len() {
+            self.scale[c] = gamma.map_or(1.0, |gamma| gamma[c]) * self.inv_std[c];
+            self.shift[c] = beta.map_or(0.0, |beta| beta[c]) - self.mean[c] * self.scale[c];
+        }
+        let (scale, shift) = (&self.scale, &self.shift);
         let channels = self.channels();
         for (out_row, in_row) in values_mut(output)
             .chunks_exact_mut(channels)
             .zip(x.chunks_exact(channels))
         {
-            for (((y, &v), &s), &t) in out_row.iter_mut().zip(in_row).zip(&scale).zip(&shift) {
+            for (((y, &v), &s), &t) in out_row.iter_mut().zip(in_row).zip(scale).zip(shift) {
                 *y = v * s + t;
             }
         }
@@ -312,22 +308,22 @@ impl Layer for BatchNormalization {
         };
         ensure_shape(grad_input, input.shape());
         let count = (x.len() / channels) as f64;
-        let scale: Vec<f32> = self
-            .gamma()
-            .iter()
-            .zip(&self.inv_std)
-            .map(|(g, s)| g * s)
-            .collect();
         // In Infer the statistics are constants: the mean terms vanish.
-        let (mean_grad, normalized_grad): (Vec<f32>, Vec<f32>) = if self.batch_statistics {
-            self.grad_sum
-                .iter()
+        if self.batch_statistics {
+            for (((mean_grad, normalized_grad), s), d) in self
+                .mean_grad
+                .iter_mut()
+                .zip(&mut self.normalized_grad)
+                .zip(&self.grad_sum)
                 .zip(&self.grad_dot_normalized)
-                .map(|(s, d)| ((s / count) as f32, (d / count) as f32))
-                .unzip()
+            {
+                *mean_grad = (s / count) as f32;
+                *normalized_grad = (d / count) as f32;
+            }
         } else {
-            (vec![0.0; channels], vec![0.0; channels])
-        };
+            self.mean_grad.fill(0.0);
+            self.normalized_grad.fill(0.0);
+        }
         for ((gi_row, x_row), g_row) in values_mut(grad_input)
             .chunks_exact_mut(channels)
             .zip(x.chunks_exact(channels))
@@ -335,7 +331,8 @@ impl Layer for BatchNormalization {
         {
             for (c, ((gi, &v), &d)) in gi_row.iter_mut().zip(x_row).zip(g_row).enumerate() {
                 let normalized = (v - self.mean[c]) * self.inv_std[c];
-                *gi = scale[c] * (d - mean_grad[c] - normalized * normalized_grad[c]);
+                *gi =
+                    self.scale[c] * (d - self.mean_grad[c] - normalized * self.normalized_grad[c]);
             }
         }
     }

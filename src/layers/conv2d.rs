@@ -5,19 +5,19 @@
 
 use std::ops::Range;
 
-use ndarray::linalg::general_mat_mul;
-use ndarray::{ArrayView2, ArrayViewMut2, CowArray, Ix2, IxDyn};
+use ndarray::IxDyn;
 use serde::{Deserialize, Serialize};
 
 use super::keras_args::{self, one_one, pair, yes};
 use super::{expect_image, window_output_size, Layer, LayerConfig, Mode, Param, ParamCount};
 use crate::activation::Activation;
 use crate::error::FieldError;
+use crate::gemm::{gemm, Epilogue, MatRef};
 use crate::initializer::Initializer;
 use crate::padding::{OutputSize, Padding};
 use crate::regularizer::Regularizer;
 use crate::rng::Rng;
-use crate::tensor::{batch_shape, ensure_shape, Tensor};
+use crate::tensor::{ensure_batch_shape, ensure_shape, Tensor};
 
 /// Keras `Conv2D(filters, kernel_size, strides=(1, 1), padding='valid', activation=None,
 /// use_bias=True, kernel_initializer='glorot_uniform', bias_initializer='zeros',
@@ -260,13 +260,6 @@ impl Conv2d {
     }
 }
 
-/// The kernel `[kh, kw, in, out]` seen as the `[kh·kw·in, out]` matrix of the product.
-fn kernel_matrix(kernel: &Tensor, patch_len: usize, filters: usize) -> CowArray<'_, f32, Ix2> {
-    kernel
-        .to_shape((patch_len, filters))
-        .expect("the kernel keeps its shape [kh, kw, in, out]")
-}
-
 /// For each image row a window covers: where its cells go in the window's patch (relative to the
 /// patch start) and where they are in the input. Shared by im2col and col2im so the two stay exact
 /// mirrors.
@@ -328,20 +321,17 @@ fn scatter_patches(
     });
 }
 
-/// The im2col buffer `[rows, patch_len]` as a matrix.
-fn as_matrix(columns: &Tensor) -> ArrayView2<'_, f32> {
-    columns
-        .view()
-        .into_dimensionality::<Ix2>()
-        .expect("columns is allocated as a matrix")
+/// The values of an engine tensor (every layer writes standard-layout tensors), row-major.
+fn values(tensor: &Tensor) -> &[f32] {
+    tensor
+        .as_slice()
+        .expect("engine tensors are in standard layout")
 }
 
-/// A `rows × cols` view of a buffer this engine allocated (always in standard layout).
-fn matrix_mut(tensor: &mut Tensor, rows: usize, cols: usize) -> ArrayViewMut2<'_, f32> {
+fn values_mut(tensor: &mut Tensor) -> &mut [f32] {
     tensor
-        .view_mut()
-        .into_shape_with_order((rows, cols))
-        .expect("engine buffers are contiguous with rows·cols elements")
+        .as_slice_mut()
+        .expect("engine tensors are in standard layout")
 }
 
 impl Layer for Conv2d {
@@ -354,11 +344,12 @@ impl Layer for Conv2d {
     }
 
     /// `output = activation(patches · kernel + bias)`; input `[b, h, w, in]`, output
-    /// `[b, oh, ow, out]`.
+    /// `[b, oh, ow, out]`. The bias and a ReLU are applied by the product's epilogue.
     fn forward(&mut self, input: &Tensor, output: &mut Tensor, _mode: Mode, _rng: &mut Rng) {
         let batch = input.shape()[0];
         let rows = batch * self.grid.positions_per_sample();
         let patch_len = self.patch_len();
+        let filters = self.config.filters;
         let input = input.as_standard_layout();
         ensure_shape(&mut self.columns, &[rows, patch_len]);
         gather_patches(
@@ -366,23 +357,24 @@ impl Layer for Conv2d {
             self.config.kernel_size,
             batch,
             input.as_slice().expect("standard layout"),
-            self.columns.as_slice_mut().expect("standard layout"),
+            values_mut(&mut self.columns),
         );
 
-        ensure_shape(output, &batch_shape(batch, &self.output_shape));
-        let mut output_matrix = matrix_mut(output, rows, self.config.filters);
-        let kernel = kernel_matrix(&self.params[0].value, patch_len, self.config.filters);
-        general_mat_mul(
-            1.0,
-            &as_matrix(&self.columns),
-            &kernel,
-            0.0,
-            &mut output_matrix,
+        ensure_batch_shape(output, batch, &self.output_shape);
+        let relu = self.config.activation == Activation::Relu;
+        gemm(
+            MatRef::row_major(values(&self.columns), rows, patch_len),
+            MatRef::row_major(values(&self.params[0].value), patch_len, filters),
+            values_mut(output),
+            Epilogue {
+                accumulate: false,
+                bias: self.params.get(1).map(|bias| values(&bias.value)),
+                relu,
+            },
         );
-        if let Some(bias) = self.params.get(1) {
-            output_matrix += &bias.value;
+        if !relu {
+            self.config.activation.forward_in_place(output);
         }
-        self.config.activation.forward_in_place(output);
     }
 
     /// With `δ = dL/d(pre-activation)` as a `[b·oh·ow, out]` matrix:
@@ -402,23 +394,20 @@ impl Layer for Conv2d {
         let rows = batch * self.grid.positions_per_sample();
         let patch_len = self.patch_len();
         let filters = self.config.filters;
-        let delta = grad_output
-            .to_shape((rows, filters))
-            .expect("grad_output has the output's shape");
+        let delta = grad_output.as_standard_layout();
+        let delta = delta.as_slice().expect("standard layout");
 
-        let mut grad_kernel = matrix_mut(&mut self.params[0].grad, patch_len, filters);
-        general_mat_mul(
-            1.0,
-            &as_matrix(&self.columns).t(),
-            &delta,
-            0.0,
-            &mut grad_kernel,
+        gemm(
+            MatRef::row_major(values(&self.columns), rows, patch_len).t(),
+            MatRef::row_major(delta, rows, filters),
+            values_mut(&mut self.params[0].grad),
+            Epilogue::default(),
         );
 
         if let Some(bias) = self.params.get_mut(1) {
-            let grad_bias = bias.grad.as_slice_mut().expect("standard layout");
+            let grad_bias = values_mut(&mut bias.grad);
             grad_bias.fill(0.0);
-            for row in delta.rows() {
+            for row in delta.chunks_exact(filters) {
                 for (grad, &d) in grad_bias.iter_mut().zip(row) {
                     *grad += d;
                 }
@@ -428,16 +417,19 @@ impl Layer for Conv2d {
         let Some(grad_input) = grad_input else {
             return;
         };
-        let kernel = kernel_matrix(&self.params[0].value, patch_len, filters);
-        let mut grad_columns = matrix_mut(&mut self.columns, rows, patch_len);
-        general_mat_mul(1.0, &delta, &kernel.t(), 0.0, &mut grad_columns);
+        gemm(
+            MatRef::row_major(delta, rows, filters),
+            MatRef::row_major(values(&self.params[0].value), patch_len, filters).t(),
+            values_mut(&mut self.columns),
+            Epilogue::default(),
+        );
         ensure_shape(grad_input, input.shape());
         scatter_patches(
             &self.grid,
             self.config.kernel_size,
             batch,
-            self.columns.as_slice().expect("standard layout"),
-            grad_input.as_slice_mut().expect("standard layout"),
+            values(&self.columns),
+            values_mut(grad_input),
         );
     }
 

@@ -1,13 +1,12 @@
 //! `Dense`: `output = activation(input · kernel + bias)` with kernel `[in, out]`.
 
-use ndarray::linalg::general_mat_mul;
-use ndarray::{ArrayView2, ArrayViewMut2, Ix1, Ix2};
 use serde::{Deserialize, Serialize};
 
 use super::keras_args::{self, yes};
 use super::{Layer, LayerConfig, Mode, Param, ParamCount};
 use crate::activation::Activation;
 use crate::error::FieldError;
+use crate::gemm::{gemm, Epilogue, MatRef};
 use crate::initializer::Initializer;
 use crate::regularizer::Regularizer;
 use crate::rng::Rng;
@@ -123,19 +122,17 @@ impl Dense {
     }
 }
 
-/// A `[batch, features]` tensor as a matrix (Dense's inputs and outputs always have rank 2).
-fn matrix(tensor: &Tensor) -> ArrayView2<'_, f32> {
+/// A `[batch, features]` tensor's values, row-major (standard layout, as layers write them).
+fn values(tensor: &Tensor) -> &[f32] {
     tensor
-        .view()
-        .into_dimensionality::<Ix2>()
-        .expect("Dense tensors are [batch, features]")
+        .as_slice()
+        .expect("Dense tensors are in standard layout")
 }
 
-fn matrix_mut(tensor: &mut Tensor) -> ArrayViewMut2<'_, f32> {
+fn values_mut(tensor: &mut Tensor) -> &mut [f32] {
     tensor
-        .view_mut()
-        .into_dimensionality::<Ix2>()
-        .expect("Dense tensors are [batch, features]")
+        .as_slice_mut()
+        .expect("Dense tensors are in standard layout")
 }
 
 impl Layer for Dense {
@@ -147,25 +144,28 @@ impl Layer for Dense {
         &self.output_shape
     }
 
-    /// `output = activation(input · kernel + bias)`.
+    /// `output = activation(input · kernel + bias)`; the bias and a ReLU are applied by the
+    /// product's epilogue.
     ///
     /// # Shapes
     /// input `[batch, in]` → output `[batch, units]`.
     fn forward(&mut self, input: &Tensor, output: &mut Tensor, _mode: Mode, _rng: &mut Rng) {
-        let batch = input.shape()[0];
-        ensure_shape(output, &[batch, self.output_shape[0]]);
-        let mut out = matrix_mut(output);
-        // The bias is written first so that the product can be accumulated onto it (β = 1).
-        let accumulate = match self.params.get(KERNEL + 1) {
-            Some(bias) => {
-                out.assign(&bias.value);
-                1.0
-            }
-            None => 0.0,
-        };
-        let kernel = matrix(&self.params[KERNEL].value);
-        general_mat_mul(1.0, &matrix(input), &kernel, accumulate, &mut out);
-        self.activation.forward_in_place(output);
+        let (batch, inputs, units) = (input.shape()[0], input.shape()[1], self.output_shape[0]);
+        ensure_shape(output, &[batch, units]);
+        let relu = self.activation == Activation::Relu;
+        gemm(
+            MatRef::row_major(values(input), batch, inputs),
+            MatRef::row_major(values(&self.params[KERNEL].value), inputs, units),
+            values_mut(output),
+            Epilogue {
+                accumulate: false,
+                bias: self.params.get(KERNEL + 1).map(|bias| values(&bias.value)),
+                relu,
+            },
+        );
+        if !relu {
+            self.activation.forward_in_place(output);
+        }
     }
 
     /// With `g` = dLoss/d(pre-activation): dKernel = inputᵀ·g, dBias = Σ_batch g,
@@ -178,35 +178,32 @@ impl Layer for Dense {
         grad_input: Option<&mut Tensor>,
     ) {
         self.activation.backward_in_place(output, grad_output);
-        let g = matrix(grad_output);
+        let (batch, inputs, units) = (input.shape()[0], input.shape()[1], self.output_shape[0]);
+        let g = MatRef::row_major(values(grad_output), batch, units);
         let (kernel, bias) = self.params.split_at_mut(KERNEL + 1);
         let kernel = &mut kernel[KERNEL];
-        general_mat_mul(
-            1.0,
-            &matrix(input).t(),
-            &g,
-            0.0,
-            &mut matrix_mut(&mut kernel.grad),
+        gemm(
+            MatRef::row_major(values(input), batch, inputs).t(),
+            g,
+            values_mut(&mut kernel.grad),
+            Epilogue::default(),
         );
         if let Some(bias) = bias.first_mut() {
-            let mut grad_bias = bias
-                .grad
-                .view_mut()
-                .into_dimensionality::<Ix1>()
-                .expect("the bias is [units]");
+            let grad_bias = values_mut(&mut bias.grad);
             grad_bias.fill(0.0);
-            for row in g.rows() {
-                grad_bias += &row;
+            for row in values(grad_output).chunks_exact(units) {
+                for (grad, &d) in grad_bias.iter_mut().zip(row) {
+                    *grad += d;
+                }
             }
         }
         if let Some(grad_input) = grad_input {
-            ensure_shape(grad_input, input.shape());
-            general_mat_mul(
-                1.0,
-                &g,
-                &matrix(&kernel.value).t(),
-                0.0,
-                &mut matrix_mut(grad_input),
+            ensure_shape(grad_input, &[batch, inputs]);
+            gemm(
+                g,
+                MatRef::row_major(values(&kernel.value), inputs, units).t(),
+                values_mut(grad_input),
+                Epilogue::default(),
             );
         }
     }

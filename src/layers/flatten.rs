@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{Layer, LayerConfig, Mode, ParamCount};
 use crate::error::FieldError;
 use crate::rng::Rng;
-use crate::tensor::{batch_shape, ensure_shape, Tensor};
+use crate::tensor::{ensure_batch_shape, Tensor};
 
 /// Keras `Flatten()`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -46,12 +46,16 @@ impl Flatten {
     }
 }
 
-/// Copies `source` into `target` (already shaped) element by element in row-major order.
+/// Copies `source` into `target` (already shaped) element by element in row-major order: one
+/// slice copy when both are in standard layout, as engine tensors are.
 fn copy_row_major(source: &Tensor, target: &mut Tensor) {
-    target
-        .iter_mut()
-        .zip(source.iter())
-        .for_each(|(t, &s)| *t = s);
+    match (source.as_slice(), target.as_slice_mut()) {
+        (Some(source), Some(target)) => target.copy_from_slice(source),
+        _ => target
+            .iter_mut()
+            .zip(source.iter())
+            .for_each(|(t, &s)| *t = s),
+    }
 }
 
 impl Layer for Flatten {
@@ -66,7 +70,7 @@ impl Layer for Flatten {
     /// # Shapes
     /// input `[batch, h, w, c]` → output `[batch, h·w·c]`.
     fn forward(&mut self, input: &Tensor, output: &mut Tensor, _mode: Mode, _rng: &mut Rng) {
-        ensure_shape(output, &batch_shape(input.shape()[0], &self.output_shape));
+        ensure_batch_shape(output, input.shape()[0], &self.output_shape);
         copy_row_major(input, output);
     }
 
@@ -79,10 +83,7 @@ impl Layer for Flatten {
         grad_input: Option<&mut Tensor>,
     ) {
         if let Some(grad_input) = grad_input {
-            ensure_shape(
-                grad_input,
-                &batch_shape(grad_output.shape()[0], &self.input_shape),
-            );
+            ensure_batch_shape(grad_input, grad_output.shape()[0], &self.input_shape);
             copy_row_major(grad_output, grad_input);
         }
     }

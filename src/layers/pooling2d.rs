@@ -11,7 +11,7 @@ use super::{expect_image, window_output_size, Layer, LayerConfig, Mode, ParamCou
 use crate::error::FieldError;
 use crate::padding::{OutputSize, Padding};
 use crate::rng::Rng;
-use crate::tensor::{batch_shape, ensure_shape, Tensor};
+use crate::tensor::{ensure_batch_shape, ensure_shape, Tensor};
 
 /// Which reduction a pooling layer applies to its window.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -103,7 +103,7 @@ pub struct Pooling2d {
     output_shape: Vec<usize>,
     /// Max pooling: for every output value of the last forward batch, the flat input index of the
     /// cell that won (the first maximum in row-major window order, as TensorFlow picks).
-    winners: Vec<usize>,
+    winners: Vec<u32>,
 }
 
 impl Pooling2d {
@@ -151,36 +151,32 @@ impl Layer for Pooling2d {
         let channels = self.grid.image[2];
         let input = input.as_standard_layout();
         let input = input.as_slice().expect("standard layout");
-        ensure_shape(output, &batch_shape(batch, &self.output_shape));
+        ensure_batch_shape(output, batch, &self.output_shape);
         let output = output.as_slice_mut().expect("standard layout");
         match self.config.kind {
             PoolKind::Max => {
+                assert!(
+                    u32::try_from(input.len()).is_ok(),
+                    "a batch of 2³² values or more does not fit the pooling winners' indices"
+                );
                 let winners = &mut self.winners;
                 winners.resize(output.len(), 0);
                 self.grid.for_each(batch, |window| {
                     let out = window.position * channels..(window.position + 1) * channels;
                     let (best, winner) = (&mut output[out.clone()], &mut winners[out]);
-                    let first_cell = self.grid.input_rows(window).next().map_or(0, |r| r.start);
-                    best.copy_from_slice(&input[first_cell..][..channels]);
+                    let mut cells = self.grid.input_rows(window).flat_map(|row| {
+                        row.step_by(channels)
+                            .map(|cell_start| (cell_start, &input[cell_start..][..channels]))
+                    });
+                    let Some((first_start, first)) = cells.next() else {
+                        return;
+                    };
+                    best.copy_from_slice(first);
                     for (channel, winner) in winner.iter_mut().enumerate() {
-                        *winner = first_cell + channel;
+                        *winner = (first_start + channel) as u32;
                     }
-                    for row in self.grid.input_rows(window) {
-                        for (cell_start, cell) in (row.start..)
-                            .step_by(channels)
-                            .zip(input[row].chunks_exact(channels))
-                        {
-                            for (channel, (&value, (best, winner))) in cell
-                                .iter()
-                                .zip(best.iter_mut().zip(winner.iter_mut()))
-                                .enumerate()
-                            {
-                                if value > *best {
-                                    *best = value;
-                                    *winner = cell_start + channel;
-                                }
-                            }
-                        }
+                    for (cell_start, cell) in cells {
+                        keep_larger(best, winner, cell, cell_start as u32);
                     }
                 });
             }
@@ -224,7 +220,7 @@ impl Layer for Pooling2d {
         match self.config.kind {
             PoolKind::Max => {
                 for (&grad, &winner) in grad_output.iter().zip(&self.winners) {
-                    grad_input[winner] += grad;
+                    grad_input[winner as usize] += grad;
                 }
             }
             PoolKind::Average => {
@@ -241,6 +237,21 @@ impl Layer for Pooling2d {
                 });
             }
         }
+    }
+}
+
+/// Where `cell` (whose first value has flat index `cell_start`) beats `best` (strictly, so the
+/// first maximum in window order wins, as in TensorFlow), takes its value and index. Written as
+/// bit masks rather than branches: with random data a branch mispredicts half the time, and
+/// the masked loop vectorizes.
+fn keep_larger(best: &mut [f32], winner: &mut [u32], cell: &[f32], cell_start: u32) {
+    let n = best.len();
+    let (winner, cell) = (&mut winner[..n], &cell[..n]);
+    for c in 0..n {
+        let mask = 0u32.wrapping_sub((cell[c] > best[c]) as u32);
+        let (old, new) = (best[c].to_bits(), cell[c].to_bits());
+        best[c] = f32::from_bits(old ^ ((old ^ new) & mask));
+        winner[c] ^= (winner[c] ^ (cell_start + c as u32)) & mask;
     }
 }
 

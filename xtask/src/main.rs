@@ -10,6 +10,7 @@
 //! Each step says what it runs; the first failing step stops the run with its exit code. Missing
 //! tools (the wasm32 target, the pinned wasm-bindgen-cli, npm packages) are installed.
 
+mod bench;
 mod serve;
 mod wasm;
 
@@ -87,12 +88,14 @@ fn main() {
             serve::serve(&root(), port);
         }
         Some("test") => test(),
+        Some("bench") => bench::bench(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\
                  \x20 build              build the wasm engine into pkg/\n\
                  \x20 serve [--port N]   build pkg/ if stale, serve the playground on http://127.0.0.1:8000/\n\
-                 \x20 test               run every test"
+                 \x20 test               run every test\n\
+                 \x20 bench              measure the engine natively and in headless Chromium (JSON lines)"
             );
             exit(2);
         }

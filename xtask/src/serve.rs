@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::say;
 
 /// The Content-Type for a file name.
-fn content_type(path: &Path) -> &'static str {
+pub(crate) fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
@@ -27,7 +27,7 @@ fn content_type(path: &Path) -> &'static str {
 }
 
 /// The file under `root` that `target` names, or `None` for anything that would leave `root`.
-fn resolve(root: &Path, target: &str) -> Option<PathBuf> {
+pub(crate) fn resolve(root: &Path, target: &str) -> Option<PathBuf> {
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let decoded = percent_decode(path)?;
     let mut file = root.to_path_buf();

@@ -1,0 +1,130 @@
+// The engine benchmark. On the page, this module starts itself as a module Web Worker (where the
+// playground trains, too), shows each figure the worker reports, and, when the page was opened
+// with `?report`, POSTs them as JSON lines to `/bench-results` for `cargo xtask bench`.
+// In the worker, it runs the benchmarks of `src/benchmark.rs` through `pkg/convlab.js`.
+
+const BATCH = 128;
+const PRESETS = ['seed-cnn', 'seed-mlp'];
+const GEMM_SHAPES = [[512, 512, 512], [784, 288, 64]];
+/** Seconds each figure is measured over, after its warm-up. */
+const SECONDS = 3;
+
+/**
+ * Calls `run(1)` until `seconds` have passed (after `warmup` calls) and returns units per
+ * second, `unitsPerCall` being the work of one call.
+ */
+function rate(run, unitsPerCall, seconds = SECONDS, warmup = 2) {
+  run(warmup);
+  let calls = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < seconds * 1000) {
+    run(1);
+    calls += 1;
+    now = performance.now();
+  }
+  return (calls * unitsPerCall) / ((now - start) / 1000);
+}
+
+/** The groups to run: all, or those named in the page's `?only=train,gemm` parameter. */
+function groups(search) {
+  const only = new URLSearchParams(search).get('only');
+  const all = ['train', 'infer', 'gemm', 'profile'];
+  return only ? all.filter((group) => only.split(',').includes(group)) : all;
+}
+
+async function runInWorker(selected) {
+  const engine = await import('../../pkg/convlab.js');
+  await engine.default();
+  const report = (figure) => postMessage({ figure });
+  for (const model of selected.includes('train') ? PRESETS : []) {
+    const bench = new engine.TrainingBench(model, BATCH);
+    const imagesPerSecond = rate((n) => bench.steps(n), BATCH);
+    bench.free();
+    report({ where: 'browser', model, mode: 'train', batch: BATCH, workers: 1,
+             images_per_second: Math.round(imagesPerSecond) });
+  }
+  for (const model of selected.includes('infer') ? PRESETS : []) {
+    const bench = new engine.InferenceBench(model, BATCH);
+    const imagesPerSecond = rate((n) => bench.runs(n), BATCH);
+    bench.free();
+    report({ where: 'browser', model, mode: 'infer', batch: BATCH, workers: 1,
+             images_per_second: Math.round(imagesPerSecond) });
+  }
+  for (const [m, k, n] of selected.includes('gemm') ? GEMM_SHAPES : []) {
+    const bench = new engine.GemmBench(m, k, n);
+    const flopsPerSecond = rate((count) => bench.runs(count), bench.flops());
+    bench.free();
+    report({ where: 'browser', kernel: 'gemm', shape: `${m}x${k}x${n}`,
+             gflops: Math.round(flopsPerSecond / 1e8) / 10 });
+  }
+  if (selected.includes('profile')) profileStep(engine, report);
+  postMessage({ done: true });
+}
+
+/** Reports where one training step of the lesson CNN spends its time, part by part. */
+function profileStep(engine, report) {
+  const profile = new engine.StepProfile('seed-cnn', BATCH);
+  const parts = [];
+  profile.layerNames().forEach((name, i) => {
+    parts.push([`${name} forward`, (n) => profile.forward(i, n)]);
+  });
+  profile.layerNames().forEach((name, i) => {
+    parts.push([`${name} backward`, (n) => profile.backward(i, n)]);
+  });
+  parts.reverse();
+  parts.push(['adam update', (n) => profile.update(n)]);
+  for (const [part, run] of parts) {
+    const ms = 1000 / rate(run, 1, 1, 1);
+    report({ where: 'browser', model: 'seed-cnn', mode: 'train-profile', batch: BATCH, part,
+             ms: Math.round(ms * 100) / 100 });
+  }
+  profile.free();
+}
+
+function describe(figure) {
+  if (figure.kernel) return [`${figure.kernel} ${figure.shape}`, `${figure.gflops} GFLOP/s`];
+  if (figure.part) return [`${figure.model} step: ${figure.part}`, `${figure.ms} ms`];
+  return [`${figure.model} ${figure.mode}, batch ${figure.batch}`,
+          `${figure.images_per_second} images/s`];
+}
+
+function runOnPage() {
+  const status = document.getElementById('status');
+  const rows = document.getElementById('results');
+  const figures = [];
+  const worker = new Worker(new URL(import.meta.url), { type: 'module' });
+  worker.postMessage(groups(location.search));
+  status.textContent = 'Running (about a minute)…';
+  worker.onerror = (event) => {
+    status.textContent = `The benchmark failed: ${event.message}`;
+  };
+  worker.onmessage = async ({ data }) => {
+    if (data.figure) {
+      figures.push(data.figure);
+      const row = rows.insertRow();
+      const [label, value] = describe(data.figure);
+      row.insertCell().textContent = label;
+      const cell = row.insertCell();
+      cell.textContent = value;
+      cell.className = 'number';
+      return;
+    }
+    status.textContent = 'Done.';
+    if (new URLSearchParams(location.search).has('report')) {
+      const lines = figures.map((figure) => JSON.stringify(figure)).join('\n');
+      await fetch('/bench-results', { method: 'POST', body: `${lines}\n` });
+    }
+  };
+}
+
+if (typeof document === 'undefined') {
+  onmessage = ({ data }) => {
+    runInWorker(data).catch((error) => {
+      postMessage({ figure: { where: 'browser', error: String(error) } });
+      postMessage({ done: true });
+    });
+  };
+} else {
+  runOnPage();
+}
