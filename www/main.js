@@ -397,6 +397,19 @@ function pageProblem(view) {
   return null;
 }
 
+/** `value` with every float the engine sent as float32 (`0.200000002980232`) written as the
+ * shortest decimal with the same float32 value (`0.2`), as the learner would type it. */
+function tidyFloats(value) {
+  if (Array.isArray(value)) return value.map(tidyFloats);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, tidyFloats(v)]));
+  if (typeof value !== 'number' || Number.isInteger(value)) return value;
+  for (let digits = 1; digits < 17; digits += 1) {
+    const short = Number(value.toPrecision(digits));
+    if (Math.fround(short) === Math.fround(value)) return short;
+  }
+  return value;
+}
+
 /** Reads pasted Keras code with the engine's parser and puts the model into the builder. */
 async function importKerasCode(source) {
   if (!source.trim()) {
@@ -415,7 +428,7 @@ async function importKerasCode(source) {
     keras.showImport(problem);
     return;
   }
-  builder.loadSpec(view.spec);
+  builder.loadSpec(tidyFloats(view.spec));
   keras.showImport({ ok: view.layers.length });
 }
 
@@ -457,7 +470,7 @@ async function openModelFiles(files) {
     failed(problem.problem, problem.params);
     return;
   }
-  builder.loadSpec(view.spec);
+  builder.loadSpec(tidyFloats(view.spec));
   if (!(await loadWeights(model.modelJson, model.shards, failed))) return;
   share.showFiles({ kind: 'good', key: 'files.loaded',
     params: { name: model.name, layers: view.layers.length, params: formatNumber(view.total_params) } });
@@ -537,10 +550,8 @@ function scheduleSave() {
     writtenHash = encodeSetup(setup);
     history.replaceState(null, '', writtenHash);
     share.setLink(location.href);
-    if (await savedWork.put(SAVED.setup, setup)) {
-      state.saves.setup += 1;
-      showSaved();
-    }
+    // Saved quietly: the panel reports saved models and runs, and every failure.
+    if (await savedWork.put(SAVED.setup, setup)) state.saves.setup += 1;
   }, REBUILD_DELAY_MS);
 }
 

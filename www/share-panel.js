@@ -17,7 +17,7 @@ export class SharePanel {
   /**
    * @param {HTMLElement} root
    * @param {{onDownload: () => void, onOpenFiles: (files) => void, onTeacherChange: () => void,
-   *   onCopyLink: () => void, onClear: () => void}} handlers
+   *   onClear: () => void}} handlers
    */
   constructor(root, handlers) {
     this.root = root;
@@ -72,7 +72,7 @@ export class SharePanel {
   render() {
     const download = element('button', { type: 'button', id: 'model-download', text: t('files.download') });
     download.addEventListener('click', () => this.handlers.onDownload());
-    const open = element('input', { type: 'file', id: 'model-open', multiple: true, accept: '.json,.bin,application/json,application/octet-stream' });
+    const open = element('input', { type: 'file', id: 'model-open', class: 'visually-hidden', multiple: true, accept: '.json,.bin,application/json,application/octet-stream' });
     open.addEventListener('change', () => {
       if (open.files.length) this.handlers.onOpenFiles(open.files);
       open.value = '';
@@ -83,7 +83,8 @@ export class SharePanel {
     const files = element('div', { class: 'share-block' },
       element('h3', { text: t('files.title') }),
       element('div', { class: 'buttons' }, download),
-      element('div', { class: 'field', id: 'model-open-row' }, element('label', { for: 'model-open', text: t('files.open') }), open),
+      // The label is the button: the browser's own file-input text is in the browser's language.
+      element('div', { class: 'field', id: 'model-open-row' }, open, element('label', { for: 'model-open', class: 'file-button', text: t('files.open') })),
       element('p', { class: 'hint', text: t('files.hint') }),
       this.filesMessage);
 
