@@ -576,7 +576,7 @@ async function saveModelRecord() {
 async function saveRun(test) {
   const last = window.convlab.lastRun;
   state.runs.push({ finished: new Date().toISOString(), dataset: state.dataset, setup: currentSetup(),
-    curves: state.curves, test, reason: last ? last.reason : null });
+    curves: structuredClone(state.curves), test, reason: last ? last.reason : null });
   state.runs.splice(0, Math.max(0, state.runs.length - MAX_RUNS));
   if (await savedWork.put(SAVED.runs, state.runs)) state.saves.runs += 1;
   await saveModelRecord();
