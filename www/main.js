@@ -84,7 +84,8 @@ const state = {
   saves: { setup: 0, model: 0, runs: 0 },
 };
 
-/** Read by the end-to-end tests (timings and the last run's figures). */
+/** Read by the end-to-end tests (timings, the last run's figures, and the engine client to ask
+ * for predictions). */
 window.convlab = { state, timings: {}, lastRun: null, client };
 
 let builder;
@@ -390,10 +391,9 @@ async function refreshKerasCode() {
 /** Why the page cannot take a model (`{problem, params}`), or null: it trains on 28×28×1
  * images in 10 classes. */
 function pageProblem(view) {
-  const shape = (dims) => formatShape(dims);
-  if (view.input_shape.join() !== '28,28,1') return { problem: 'model.input_shape', params: { shape: shape(view.input_shape) } };
+  if (view.input_shape.join() !== '28,28,1') return { problem: 'model.input_shape', params: { shape: formatShape(view.input_shape) } };
   const last = view.layers[view.layers.length - 1];
-  if (last.output_shape.join() !== '10') return { problem: 'model.output_shape', params: { shape: shape(last.output_shape) } };
+  if (last.output_shape.join() !== '10') return { problem: 'model.output_shape', params: { shape: formatShape(last.output_shape) } };
   return null;
 }
 
