@@ -791,6 +791,7 @@ client.ready.then(({ presets, default_training_config: defaults, wasm_ms: wasmMs
     onTeacherChange: scheduleSave,
     onClear: clearSavedWork,
   });
+  share.setLink(location.href);
   prediction.setDataset(state.dataset);
   maps.setDataset(state.dataset);
   setUpDatasetChoice();

@@ -287,6 +287,11 @@ model.add(Conv2D(64, (3, 3), activation=relu_of(2)))`);
     assert.equal(selection[0], selection[1], 'the cursor is put at the error');
     assert.equal(await page.locator('.layer-card[data-layer]').count(), 4, 'the builder keeps its model');
     await screenshot(page, '35-keras-import-error');
+
+    await page.fill('#keras-source', "model = Sequential([Dense(10, activation='softmax', input_shape=(784,))])");
+    await page.click('#keras-import-button');
+    await page.locator('#keras-import-result', { hasText: 'This page trains on 28×28×1 images, but the model expects (None, 784)' }).waitFor();
+    assert.equal(await page.locator('.layer-card[data-layer]').count(), 4);
   });
 });
 
