@@ -250,6 +250,26 @@ export class Playground {
         return takeFromExternrefTable0(ret[0]);
     }
     /**
+     * Replaces the model (and drops a run in progress) with a TensorFlow.js Layers model: the
+     * `model_json` text and `shards`, an object from each weights path named in its manifest to
+     * that file's bytes (a Uint8Array). A model.json without a manifest gets fresh weights from
+     * `seed`. Returns the architecture as `checkModel` does.
+     * @param {string} model_json
+     * @param {object} shards
+     * @param {bigint} seed
+     * @returns {any}
+     */
+    loadModel(model_json, shards, seed) {
+        const val2 = BigInt.asIntN(64, seed);
+        const ptr0 = passStringToWasm0(model_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.playground_loadModel(this.__wbg_ptr, ptr0, len0, shards, val2);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return takeFromExternrefTable0(ret[0]);
+    }
+    /**
      * The model as TensorFlow.js files: `model.json` text.
      * @returns {string}
      */
@@ -534,6 +554,69 @@ export function defaultTrainingConfig() {
 }
 
 /**
+ * The model of `spec_json` (a `modelTopology`) and the training settings `training_json` (a
+ * `TrainingConfig`) as runnable tf.keras Python in `style` (`functional` or `sequential`),
+ * loading `dataset` (`mnist` or `fashion-mnist`).
+ * @param {string} spec_json
+ * @param {string} training_json
+ * @param {string} style
+ * @param {string} dataset
+ * @returns {string}
+ */
+export function exportKeras(spec_json, training_json, style, dataset) {
+    let deferred6_0;
+    let deferred6_1;
+    try {
+        let ptr0, len0, ptr1, len1, ptr2, len2, ptr3, len3;
+        try {
+            ptr0 = passStringToWasm0(spec_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len0 = WASM_VECTOR_LEN;
+            ptr1 = passStringToWasm0(training_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len1 = WASM_VECTOR_LEN;
+            ptr2 = passStringToWasm0(style, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len2 = WASM_VECTOR_LEN;
+            ptr3 = passStringToWasm0(dataset, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len3 = WASM_VECTOR_LEN;
+        } catch (e) {
+            if (ptr3) { wasm.__wbindgen_free(ptr3, len3 * 1, 1); }
+            if (ptr2) { wasm.__wbindgen_free(ptr2, len2 * 1, 1); }
+            if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+            if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+            throw e;
+        }
+        const ret = wasm.exportKeras(ptr0, len0, ptr1, len1, ptr2, len2, ptr3, len3);
+        var ptr5 = ret[0];
+        var len5 = ret[1];
+        if (ret[3]) {
+            ptr5 = 0; len5 = 0;
+            throw takeFromExternrefTable0(ret[2]);
+        }
+        deferred6_0 = ptr5;
+        deferred6_1 = len5;
+        return getStringFromWasm0(ptr5, len5);
+    } finally {
+        wasm.__wbindgen_free(deferred6_0, deferred6_1, 1);
+    }
+}
+
+/**
+ * Reads pasted Keras model code (never runs it) and returns the model it defines as
+ * `checkModel` does. Throws `{code: 'keras', message, line, column}` (1-based) at the first
+ * thing it does not understand or the first layer that cannot be built.
+ * @param {string} source
+ * @returns {any}
+ */
+export function importKeras(source) {
+    const ptr0 = passStringToWasm0(source, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const len0 = WASM_VECTOR_LEN;
+    const ret = wasm.importKeras(ptr0, len0);
+    if (ret[2]) {
+        throw takeFromExternrefTable0(ret[1]);
+    }
+    return takeFromExternrefTable0(ret[0]);
+}
+
+/**
  * The lesson presets: `[{name, title, spec}]`.
  * @returns {any}
  */
@@ -641,6 +724,10 @@ function __wbg_get_imports() {
                 wasm.__wbindgen_free(deferred0_0, deferred0_1, 1);
             }
         },
+        __wbg_get_2080c49015e35254: function() { return handleError(function (arg0, arg1) {
+            const ret = Reflect.get(arg0, arg1);
+            return ret;
+        }, arguments); },
         __wbg_get_with_ref_key_fc601247060b7204: function(arg0, arg1) {
             const ret = arg0[arg1];
             return ret;
@@ -772,6 +859,12 @@ const TrainingBenchFinalization = (typeof FinalizationRegistry === 'undefined')
     ? { register: () => {}, unregister: () => {} }
     : new FinalizationRegistry(ptr => wasm.__wbg_trainingbench_free(ptr, 1));
 
+function addToExternrefTable0(obj) {
+    const idx = wasm.__externref_table_alloc();
+    wasm.__wbindgen_externrefs.set(idx, obj);
+    return idx;
+}
+
 function debugString(val) {
     switch (typeof val) {
         // primitive types
@@ -878,6 +971,15 @@ function getUint8ArrayMemory0() {
         cachedUint8ArrayMemory0 = new Uint8Array(wasm.memory.buffer);
     }
     return cachedUint8ArrayMemory0;
+}
+
+function handleError(f, args) {
+    try {
+        return f.apply(this, args);
+    } catch (e) {
+        const idx = addToExternrefTable0(e);
+        wasm.__wbindgen_exn_store(idx);
+    }
 }
 
 function isLikeNone(x) {

@@ -539,3 +539,94 @@ impl Playground {
         Ok(to_js(&step))
     }
 }
+
+/// The model of `spec_json` (a `modelTopology`) and the training settings `training_json` (a
+/// `TrainingConfig`) as runnable tf.keras Python in `style` (`functional` or `sequential`),
+/// loading `dataset` (`mnist` or `fashion-mnist`).
+#[wasm_bindgen(js_name = exportKeras)]
+pub fn export_keras(
+    spec_json: &str,
+    training_json: &str,
+    style: &str,
+    dataset: &str,
+) -> Result<String, JsValue> {
+    use crate::keras_code::{export_keras_for, KerasDataset, Style};
+    let spec = ModelSpec::from_json(spec_json).map_err(js_error)?;
+    let architecture = Architecture::from_spec(&spec).map_err(js_error)?;
+    let training: TrainingConfig = serde_json::from_str(training_json)
+        .map_err(|e| setting_error("training settings", format!("cannot be read ({e})")))?;
+    let style = Style::from_name(style).ok_or_else(|| {
+        setting_error(
+            "style",
+            format!("'{style}' is not functional or sequential"),
+        )
+    })?;
+    let dataset = KerasDataset::from_name(dataset).ok_or_else(|| {
+        setting_error(
+            "dataset",
+            format!("'{dataset}' is not mnist or fashion-mnist"),
+        )
+    })?;
+    Ok(export_keras_for(&architecture, &training, style, dataset))
+}
+
+#[derive(Serialize)]
+struct KerasCodeErrorView {
+    code: &'static str,
+    message: String,
+    line: usize,
+    column: usize,
+    layer: Option<usize>,
+    field: Option<String>,
+}
+
+/// Reads pasted Keras model code (never runs it) and returns the model it defines as
+/// `checkModel` does. Throws `{code: 'keras', message, line, column}` (1-based) at the first
+/// thing it does not understand or the first layer that cannot be built.
+#[wasm_bindgen(js_name = importKeras)]
+pub fn import_keras(source: &str) -> Result<JsValue, JsValue> {
+    let architecture = crate::keras_code::check_keras(source).map_err(|error| {
+        to_js(&KerasCodeErrorView {
+            code: "keras",
+            message: error.message,
+            line: error.line,
+            column: error.column,
+            layer: None,
+            field: None,
+        })
+    })?;
+    Ok(architecture_view(&architecture))
+}
+
+#[wasm_bindgen]
+impl Playground {
+    /// Replaces the model (and drops a run in progress) with a TensorFlow.js Layers model: the
+    /// `model_json` text and `shards`, an object from each weights path named in its manifest to
+    /// that file's bytes (a Uint8Array). A model.json without a manifest gets fresh weights from
+    /// `seed`. Returns the architecture as `checkModel` does.
+    #[wasm_bindgen(js_name = loadModel)]
+    pub fn load_model(
+        &mut self,
+        model_json: &str,
+        shards: &js_sys::Object,
+        seed: u64,
+    ) -> Result<JsValue, JsValue> {
+        let shard = |path: &str| {
+            js_sys::Reflect::get(shards, &JsValue::from_str(path))
+                .ok()
+                .and_then(|value| value.dyn_into::<Uint8Array>().ok())
+                .map(|bytes| bytes.to_vec())
+                .ok_or_else(|| {
+                    ConvlabError::Format(format!(
+                        "model.json names the weights file '{path}', which was not given; open it together with model.json"
+                    ))
+                })
+        };
+        let model = crate::tfjs::from_artifacts(model_json, shard, seed).map_err(js_error)?;
+        let view = architecture_view(model.architecture());
+        self.fit = None;
+        self.last_history = None;
+        self.model = Some(model);
+        Ok(view)
+    }
+}

@@ -2,7 +2,7 @@
 // Keras arguments as labelled controls. It produces a Keras `modelTopology` spec and shows, next
 // to each layer, what the engine says about it (output shape, or the error at that layer).
 
-import { t, onLanguageChange, formatNumber, formatShape } from './i18n.js';
+import { t, onLanguageChange, formatNumber, formatShape, engineMessage } from './i18n.js';
 import { element } from './dom.js';
 
 /** MNIST images: the first layer always carries this input shape. */
@@ -275,7 +275,7 @@ export class Builder {
       const here = error && error.layer === index;
       card.card.classList.toggle('invalid', Boolean(here));
       card.error.hidden = !here;
-      card.error.textContent = here ? error.message : '';
+      card.error.textContent = here ? engineMessage(error.message) : '';
       for (const input of card.inputs) {
         const key = input.dataset.field;
         const atFault = here && error.field && (error.field === key || error.field.startsWith(`${key}.`)
@@ -290,7 +290,7 @@ export class Builder {
     if (this.modelError) {
       const general = error && !error.layer;
       this.modelError.hidden = !general;
-      this.modelError.textContent = general ? error.message : '';
+      this.modelError.textContent = general ? engineMessage(error.message) : '';
     }
   }
 }

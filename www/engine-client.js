@@ -4,6 +4,7 @@
 /** A promise/event API over the worker's postMessage protocol. */
 export class EngineClient {
   constructor(workerUrl = new URL('./worker.js', import.meta.url)) {
+    // `worker.js?dataset=fashion-mnist` starts the worker on that dataset.
     this.worker = new Worker(workerUrl, { type: 'module' });
     this.nextId = 1;
     this.pending = new Map();
@@ -82,5 +83,39 @@ export class EngineClient {
   /** Prediction, feature maps and kernels for test image `index`. */
   inspect(index) {
     return this.call('inspect', { index });
+  }
+
+  /** The model `spec` with the training settings `config` as tf.keras Python in `style`
+   * (`functional` or `sequential`), loading `dataset`. */
+  exportKeras(spec, config, style, dataset) {
+    return this.call('exportKeras', { spec: JSON.stringify(spec), training: config, style, dataset });
+  }
+
+  /** The architecture view of the model pasted Keras code defines; rejects with
+   * `{code: 'keras', line, column, message}`. */
+  importKeras(source) {
+    return this.call('importKeras', { source });
+  }
+
+  /** Replaces the model with a TensorFlow.js model: model.json text and `shards` (manifest
+   * path → Uint8Array); resolves with its architecture view. */
+  loadModel(modelJson, shards, seed) {
+    return this.call('loadModel', { modelJson, shards, seed });
+  }
+
+  /** The model as TensorFlow.js files: `{modelJson, weights}` (weights a Uint8Array). */
+  saveModel() {
+    return this.call('saveModel');
+  }
+
+  /** `{loss, accuracy}` of the model on the test set. */
+  evaluate(loss) {
+    return this.call('evaluate', { loss });
+  }
+
+  /** Switches the data to `name` (`mnist`, `fashion-mnist`); progress and readiness arrive as
+   * the `mnist-progress` and `mnist-ready` events. */
+  loadDataset(name) {
+    return this.call('loadDataset', { name });
   }
 }

@@ -4,6 +4,7 @@
 
 import { t, onLanguageChange } from './i18n.js';
 import { element } from './dom.js';
+import { DEFAULT_DATASET, className, hasClassNames } from './datasets.js';
 
 /** Channels shown per layer before "show all". */
 export const CHANNEL_CAP = 16;
@@ -71,6 +72,7 @@ export class FeatureMapsView {
     this.enabled = false;
     this.showAll = new Set();
     this.canvases = new Map();
+    this.dataset = DEFAULT_DATASET;
     this.render();
     onLanguageChange(() => this.render());
   }
@@ -78,6 +80,11 @@ export class FeatureMapsView {
   /** The test image the learner picked. */
   imageIndex() {
     return this.index;
+  }
+
+  /** The dataset of the test images (their class names label the input). */
+  setDataset(name) {
+    this.dataset = name;
   }
 
   /** Enables the picker once MNIST has arrived and a model exists. */
@@ -143,7 +150,8 @@ export class FeatureMapsView {
       this.maps.replaceChildren(element('p', { class: 'hint', text: t(this.message || 'maps.waiting') }));
       return;
     }
-    const input = this.canvas('input', 28, 28, t('maps.input_label', { index: result.index, label: result.label }));
+    const label = className(this.dataset, result.label);
+    const input = this.canvas('input', 28, 28, t(hasClassNames(this.dataset) ? 'maps.input_label_named' : 'maps.input_label', { index: result.index, label }));
     paintChannel(input, result.image, 1, 0);
     input.classList.add('input-image');
     const rows = [element('section', { class: 'map-layer' },

@@ -1,5 +1,6 @@
 // Every visible string of the page in English and Korean. The language follows the browser
-// (Korean for `ko*`, else English), `?lang=en|ko` overrides it, and the toggle switches it live.
+// (Korean for `ko*`, else English) until the learner picks one with the toggle, which switches it
+// live and is remembered; `?lang=en|ko` overrides both.
 // Keras names (Conv2D, relu, model.summary()) and the engine's own messages stay as they are.
 
 const STRINGS = {
@@ -7,9 +8,10 @@ const STRINGS = {
   'app.subtitle': { en: 'Build a network, train it, watch it learn', ko: '신경망을 만들고, 학습시키고, 배우는 모습을 지켜보세요' },
   'lang.toggle': { en: '한국어', ko: 'English' },
   'lang.toggle_label': { en: 'Switch the page to Korean', ko: '페이지를 영어로 바꾸기' },
-  'data.label': { en: 'MNIST download', ko: 'MNIST 내려받기' },
-  'data.ready': { en: 'MNIST: {train} training and {test} test images', ko: 'MNIST: 학습 이미지 {train}장, 테스트 이미지 {test}장' },
-  'data.failed': { en: 'MNIST could not be loaded: {message}', ko: 'MNIST를 불러오지 못했습니다: {message}' },
+  'data.label': { en: 'Data download', ko: '데이터 내려받기' },
+  'data.ready': { en: '{dataset}: {train} training and {test} test images', ko: '{dataset}: 학습 이미지 {train}장, 테스트 이미지 {test}장' },
+  'data.failed': { en: '{dataset} could not be loaded: {message}', ko: '{dataset}를 불러오지 못했습니다: {message}' },
+  'dataset.label': { en: 'Dataset', ko: '데이터셋' },
 
   'panel.builder': { en: 'Model', ko: '모델' },
   'panel.summary': { en: 'Summary and output sizes', ko: '요약과 출력 크기' },
@@ -91,7 +93,7 @@ const STRINGS = {
   'button.stop': { en: 'Stop', ko: '정지' },
   'button.reset': { en: 'Reset', ko: '초기화' },
   'reason.loading_engine': { en: 'Train is off: the engine is loading.', ko: '엔진을 불러오는 중이라 학습할 수 없습니다.' },
-  'reason.loading_data': { en: 'Train is off until MNIST has arrived.', ko: 'MNIST가 도착할 때까지 학습할 수 없습니다.' },
+  'reason.loading_data': { en: 'Train is off until {dataset} has arrived.', ko: '{dataset}가 도착할 때까지 학습할 수 없습니다.' },
   'reason.invalid_model': { en: 'Train is off: fix the model first (see the message at the layer).', ko: '먼저 모델을 고쳐야 학습할 수 있습니다 (층 옆의 메시지를 보세요).' },
   'reason.unreadable': { en: 'Train is off: “{setting}” needs a valid number.', ko: '“{setting}”에 올바른 숫자를 넣어야 학습할 수 있습니다.' },
 
@@ -108,10 +110,11 @@ const STRINGS = {
   'maps.test_image': { en: 'Test image #', ko: '테스트 이미지 번호' },
   'maps.random': { en: 'Random image', ko: '무작위 이미지' },
   'maps.refresh': { en: 'Refresh', ko: '새로 고침' },
-  'maps.waiting': { en: 'Feature maps appear when MNIST has arrived.', ko: 'MNIST가 도착하면 특성 맵이 나타납니다.' },
+  'maps.waiting': { en: 'Feature maps appear when the images have arrived.', ko: '이미지가 도착하면 특성 맵이 나타납니다.' },
   'maps.none': { en: 'Fix the model to see its feature maps.', ko: '모델을 고치면 특성 맵을 볼 수 있습니다.' },
   'maps.input': { en: 'Input: test image #{index}', ko: '입력: 테스트 이미지 {index}번' },
   'maps.input_label': { en: 'Test image {index}, a handwritten {label}', ko: '테스트 이미지 {index}번, 손으로 쓴 {label}' },
+  'maps.input_label_named': { en: 'Test image {index}: {label}', ko: '테스트 이미지 {index}번: {label}' },
   'maps.channel_label': { en: '{name}, channel {channel}', ko: '{name}, 채널 {channel}' },
   'maps.filters': { en: 'Filters of {name}: {filters} × {size}', ko: '{name}의 필터: {filters}개 × {size}' },
   'maps.filters_slice': { en: 'Each filter has {inputs} input channels; shown: its weights on input channel 1 (red positive, blue negative).', ko: '필터마다 입력 채널이 {inputs}개 있습니다; 입력 채널 1의 가중치를 보여 줍니다 (빨강 양수, 파랑 음수).' },
@@ -125,15 +128,16 @@ const STRINGS = {
   'prediction.correct': { en: '✓ correct', ko: '✓ 맞음' },
   'prediction.wrong': { en: '✗ wrong', ko: '✗ 틀림' },
   'prediction.bars': { en: 'Softmax probability of each digit', ko: '숫자별 소프트맥스 확률' },
+  'prediction.bars_named': { en: 'Softmax probability of each class', ko: '클래스별 소프트맥스 확률' },
   'prediction.invalid': { en: 'Fix the model to see its prediction.', ko: '모델을 고치면 예측을 볼 수 있습니다.' },
-  'prediction.none': { en: 'The prediction appears when MNIST has arrived.', ko: 'MNIST가 도착하면 예측이 나타납니다.' },
+  'prediction.none': { en: 'The prediction appears when the images have arrived.', ko: '이미지가 도착하면 예측이 나타납니다.' },
   'prediction.test_none': { en: 'Test accuracy: after training', ko: '테스트 정확도: 학습 후에 표시' },
   'prediction.test_evaluating': { en: 'Test accuracy: evaluating on {images} test images…', ko: '테스트 정확도: 테스트 이미지 {images}장으로 평가하는 중…' },
   'prediction.test_done': { en: 'Test accuracy: {accuracy} (loss {loss}) on {images} test images', ko: '테스트 정확도: {accuracy} (손실 {loss}), 테스트 이미지 {images}장' },
 
   'status.loading_engine': { en: 'Loading the engine…', ko: '엔진을 불러오는 중…' },
-  'status.loading_data': { en: 'Ready to build. Downloading MNIST… {percent}', ko: '모델을 만들 수 있습니다. MNIST 내려받는 중… {percent}' },
-  'status.unpacking': { en: 'Unpacking MNIST…', ko: 'MNIST 압축을 푸는 중…' },
+  'status.loading_data': { en: 'Ready to build. Downloading {dataset}… {percent}', ko: '모델을 만들 수 있습니다. {dataset} 내려받는 중… {percent}' },
+  'status.unpacking': { en: 'Unpacking {dataset}…', ko: '{dataset} 압축을 푸는 중…' },
   'status.idle': { en: 'Ready: press Train.', ko: '준비됨: 학습을 누르세요.' },
   'status.starting': { en: 'Starting…', ko: '시작하는 중…' },
   'status.training': {
@@ -153,13 +157,139 @@ const STRINGS = {
     ko: '{stopped}에포크 후 조기 종료; 최고 에포크 {best} · 초당 {speed}장',
   },
   'status.failed': { en: 'Something went wrong: {message}', ko: '문제가 생겼습니다: {message}' },
+
+  'engine.message': { en: '{message}', ko: '엔진 메시지(영어): {message}' },
+
+  'class.fashion-mnist.0': { en: 'T-shirt/top', ko: '티셔츠/탑' },
+  'class.fashion-mnist.1': { en: 'Trouser', ko: '바지' },
+  'class.fashion-mnist.2': { en: 'Pullover', ko: '풀오버' },
+  'class.fashion-mnist.3': { en: 'Dress', ko: '드레스' },
+  'class.fashion-mnist.4': { en: 'Coat', ko: '코트' },
+  'class.fashion-mnist.5': { en: 'Sandal', ko: '샌들' },
+  'class.fashion-mnist.6': { en: 'Shirt', ko: '셔츠' },
+  'class.fashion-mnist.7': { en: 'Sneaker', ko: '운동화' },
+  'class.fashion-mnist.8': { en: 'Bag', ko: '가방' },
+  'class.fashion-mnist.9': { en: 'Ankle boot', ko: '앵클부츠' },
+
+  'panel.keras': { en: 'Keras code', ko: 'Keras 코드' },
+  'panel.share': { en: 'Save, open and share', ko: '저장, 열기, 공유' },
+  'keras.style': { en: 'Style', ko: '작성 방식' },
+  'keras.functional': { en: 'Functional', ko: '함수형 (Functional)' },
+  'keras.sequential': { en: 'Sequential', ko: '순차형 (Sequential)' },
+  'keras.copy': { en: 'Copy', ko: '복사' },
+  'keras.copied': { en: 'Copied.', ko: '복사했습니다.' },
+  'keras.copy_failed': { en: 'Copying is blocked here: select the code and copy it by hand.', ko: '여기서는 복사할 수 없습니다: 코드를 선택해 직접 복사하세요.' },
+  'keras.download': { en: 'Download .py', ko: '.py 내려받기' },
+  'keras.code_label': { en: 'The model as Keras code', ko: 'Keras 코드로 쓴 모델' },
+  'keras.export_hint': {
+    en: 'Runs unchanged in TensorFlow 2.x: loads the data, builds this model, then compile and fit with the settings on this page.',
+    ko: 'TensorFlow 2.x에서 그대로 실행됩니다: 데이터를 불러오고, 이 모델을 만들고, 이 페이지의 설정으로 compile과 fit을 합니다.',
+  },
+  'keras.export_waiting': { en: 'The code appears when the model has been checked.', ko: '모델을 확인하면 코드가 나타납니다.' },
+  'keras.export_invalid': { en: 'Fix the model to see its Keras code.', ko: '모델을 고치면 Keras 코드를 볼 수 있습니다.' },
+  'keras.import_title': { en: 'Paste Keras code', ko: 'Keras 코드 붙여넣기' },
+  'keras.import_hint': {
+    en: 'A Sequential (model.add) or Functional (Input → layers → Model) model. It is read, never run; imports, data loading, compile and fit are skipped.',
+    ko: 'Sequential(model.add) 또는 Functional(Input → 층 → Model) 모델. 코드는 읽기만 하고 실행하지 않습니다; import, 데이터 불러오기, compile, fit은 건너뜁니다.',
+  },
+  'keras.import_placeholder': { en: "model.add(Conv2D(32, (3, 3), activation='relu', input_shape=(28, 28, 1)))", ko: "model.add(Conv2D(32, (3, 3), activation='relu', input_shape=(28, 28, 1)))" },
+  'keras.import': { en: 'Load into the builder', ko: '빌더로 불러오기' },
+  'keras.import_empty': { en: 'Paste Keras code that defines a model first.', ko: '먼저 모델을 정의하는 Keras 코드를 붙여 넣으세요.' },
+  'keras.import_error': { en: 'Line {line}, column {column}: {message}', ko: '{line}행 {column}열: {message}' },
+  'keras.imported': { en: 'Loaded {layers} layers into the builder.', ko: '층 {layers}개를 빌더로 불러왔습니다.' },
+  'model.input_shape': {
+    en: 'This page trains on 28×28×1 images, but the model expects {shape}; give the first layer input_shape=(28, 28, 1).',
+    ko: '이 페이지는 28×28×1 이미지로 학습하는데 이 모델은 {shape}를 받습니다; 첫 층에 input_shape=(28, 28, 1)을 주세요.',
+  },
+  'model.output_shape': {
+    en: 'This page has 10 classes, but the model ends in {shape}; end it with Dense(10, activation=\'softmax\').',
+    ko: '이 페이지의 클래스는 10개인데 이 모델의 출력은 {shape}입니다; 마지막 층을 Dense(10, activation=\'softmax\')로 하세요.',
+  },
+
+  'files.title': { en: 'Model files', ko: '모델 파일' },
+  'files.download': { en: 'Download model (model.json + .bin)', ko: '모델 내려받기 (model.json + .bin)' },
+  'files.open': { en: 'Open model files', ko: '모델 파일 열기' },
+  'files.hint': {
+    en: 'TensorFlow.js Layers format. Choose model.json together with its .bin weights file, or drop both anywhere on the page.',
+    ko: 'TensorFlow.js Layers 형식. model.json과 .bin 가중치 파일을 함께 고르거나, 둘 다 페이지 아무 곳에나 끌어다 놓으세요.',
+  },
+  'files.drop': { en: 'Drop model.json and its .bin file to open the model', ko: 'model.json과 .bin 파일을 놓으면 모델이 열립니다' },
+  'files.saved': { en: 'Downloaded model.json and {weights}.', ko: 'model.json과 {weights}를 내려받았습니다.' },
+  'files.opening': { en: 'Opening {name}…', ko: '{name} 여는 중…' },
+  'files.loaded': {
+    en: 'Opened {name}: {layers} layers, {params} parameters, with its trained weights. Test it below, or train it further.',
+    ko: '{name}을 열었습니다: 층 {layers}개, 파라미터 {params}개, 학습된 가중치 포함. 아래에서 확인하거나 더 학습시키세요.',
+  },
+  'files.no_json': { en: 'Choose a model.json (with its .bin weights file).', ko: 'model.json(과 .bin 가중치 파일)을 고르세요.' },
+  'files.two_json': { en: 'Choose one model.json at a time.', ko: 'model.json은 한 번에 하나만 고르세요.' },
+  'files.bad_json': { en: '{name} is not JSON: {message}', ko: '{name}은 JSON이 아닙니다: {message}' },
+  'files.not_layers_model': { en: '{name} has no modelTopology: it is not a TensorFlow.js Layers model.', ko: '{name}에 modelTopology가 없습니다: TensorFlow.js Layers 모델이 아닙니다.' },
+  'files.missing_weights': { en: 'model.json needs the weights file {names}: choose it together with model.json.', ko: 'model.json에는 가중치 파일 {names}가 필요합니다: model.json과 함께 고르세요.' },
+  'files.failed': { en: 'The model could not be opened: {message}', ko: '모델을 열지 못했습니다: {message}' },
+
+  'link.title': { en: 'Link for the class', ko: '수업용 링크' },
+  'link.copy': { en: 'Copy link', ko: '링크 복사' },
+  'link.copied': { en: 'Link copied.', ko: '링크를 복사했습니다.' },
+  'link.copy_by_hand': { en: 'Copying is blocked here: the link is selected, copy it by hand.', ko: '여기서는 복사할 수 없습니다: 선택된 링크를 직접 복사하세요.' },
+  'link.hint': {
+    en: 'The link holds the model, the training settings with the seed, the dataset and the panels shown; opening it restores them exactly.',
+    ko: '링크에는 모델, 시드를 포함한 학습 설정, 데이터셋, 보이는 패널이 들어 있습니다; 링크를 열면 그대로 복원됩니다.',
+  },
+  'link.teacher': { en: 'Teacher mode: what students see', ko: '교사 모드: 학생에게 보이는 것' },
+  'link.teacher_hint': {
+    en: 'Untick panels and tick controls to hide them for a guided exercise. The link changes at once; the hiding takes effect when the link is opened.',
+    ko: '안내 실습을 위해 패널의 체크를 풀거나 숨길 컨트롤을 체크하세요. 링크는 바로 바뀌고, 숨기기는 링크를 열 때 적용됩니다.',
+  },
+  'link.panels': { en: 'Panels shown', ko: '보이는 패널' },
+  'link.hide': { en: 'Controls hidden', ko: '숨길 컨트롤' },
+  'link.guided': { en: 'Guided exercise: this link hides some panels or controls.', ko: '안내 실습: 이 링크는 일부 패널이나 컨트롤을 숨깁니다.' },
+  'link.invalid': { en: 'This link could not be used ({reason}); the default model is shown instead.', ko: '이 링크를 쓸 수 없습니다 ({reason}); 대신 기본 모델을 보여 줍니다.' },
+  'link.reason.version': { en: 'it was made by another version of convlab', ko: '다른 버전의 convlab에서 만든 링크입니다' },
+  'link.reason.encoding': { en: 'it is damaged or cut short', ko: '링크가 손상되었거나 잘렸습니다' },
+  'link.reason.content': { en: 'its “{field}” is not valid', ko: '“{field}” 값이 올바르지 않습니다' },
+  'link.reason.model': { en: 'its model cannot be built: {message}', ko: '모델을 만들 수 없습니다: {message}' },
+  'notice.close': { en: 'Close', ko: '닫기' },
+  'hide.dataset': { en: 'Dataset choice', ko: '데이터셋 선택' },
+  'hide.presets': { en: 'Presets', ko: '미리 만든 모델' },
+  'hide.layer-tools': { en: 'Adding, moving and removing layers', ko: '층 추가, 이동, 삭제' },
+  'hide.keras-import': { en: 'Keras code import', ko: 'Keras 코드 불러오기' },
+  'hide.model-open': { en: 'Opening model files', ko: '모델 파일 열기' },
+  'hide.reset': { en: 'Reset button', ko: '초기화 버튼' },
+  'hide.setting': { en: 'Setting: {label}', ko: '설정: {label}' },
+
+  'storage.title': { en: 'Saved in this browser', ko: '이 브라우저에 저장' },
+  'storage.hint': {
+    en: 'The setup, the finished runs and the last trained model are kept here and come back on reload.',
+    ko: '설정, 끝난 실행, 마지막으로 학습한 모델이 여기에 보관되고 새로 고침해도 돌아옵니다.',
+  },
+  'storage.saved': { en: 'Saved at {time} · {runs} run(s) kept.', ko: '{time}에 저장함 · 실행 {runs}개 보관 중.' },
+  'storage.restored': { en: 'Restored the saved setup, {runs} run(s) and the last trained model.', ko: '저장된 설정, 실행 {runs}개, 마지막으로 학습한 모델을 복원했습니다.' },
+  'storage.clear': { en: 'Clear saved work', ko: '저장한 작업 지우기' },
+  'storage.cleared': { en: 'Saved work cleared. The page keeps what it shows until it is reloaded.', ko: '저장한 작업을 지웠습니다. 새로 고칠 때까지 화면은 그대로입니다.' },
+  'storage.unavailable': { en: 'Saving is off: this browser gives the page no storage here ({message}). Everything else works.', ko: '저장이 꺼져 있습니다: 이 브라우저가 저장 공간을 주지 않습니다 ({message}). 다른 기능은 모두 됩니다.' },
+  'storage.quota': { en: 'Saving failed: the browser\'s storage is full ({message}). Clear saved work or free some space.', ko: '저장하지 못했습니다: 브라우저 저장 공간이 가득 찼습니다 ({message}). 저장한 작업을 지우거나 공간을 비우세요.' },
+  'storage.failed': { en: 'Saving failed: {message}', ko: '저장하지 못했습니다: {message}' },
 };
 
 const listeners = new Set();
 
+/** Where the learner's choice of language is kept (localStorage). */
+const LANGUAGE_KEY = 'convlab.language';
+
+/** The stored choice, or null (no choice yet, or no storage here). */
+function storedLanguage() {
+  try {
+    return globalThis.localStorage ? localStorage.getItem(LANGUAGE_KEY) : null;
+  } catch {
+    return null;
+  }
+}
+
 function initialLanguage() {
   const requested = new URLSearchParams(globalThis.location ? location.search : '').get('lang');
   if (requested === 'en' || requested === 'ko') return requested;
+  const stored = storedLanguage();
+  if (stored === 'en' || stored === 'ko') return stored;
   const browser = (globalThis.navigator && navigator.language) || 'en';
   return browser.toLowerCase().startsWith('ko') ? 'ko' : 'en';
 }
@@ -175,6 +305,11 @@ export function t(key, params = {}, fallback) {
   return text.replace(/\{(\w+)\}/g, (match, name) => (name in params ? String(params[name]) : match));
 }
 
+/** An English message from the engine (or the browser), labelled as such in Korean. */
+export function engineMessage(message) {
+  return t('engine.message', { message });
+}
+
 /** `en` or `ko`. */
 export function getLanguage() {
   return language;
@@ -184,6 +319,11 @@ export function getLanguage() {
 export function setLanguage(next) {
   if (next === language || !(next === 'en' || next === 'ko')) return;
   language = next;
+  try {
+    localStorage.setItem(LANGUAGE_KEY, next);
+  } catch {
+    // No storage (private mode): the choice lasts until the page is closed.
+  }
   document.documentElement.lang = next;
   translateStatic();
   for (const listener of listeners) listener(next);

@@ -10,7 +10,14 @@ import { LineChart, smooth } from './charts.js';
 import { FeatureMapsView } from './feature-maps.js';
 import { PredictionView } from './prediction.js';
 import { StatusLine } from './status.js';
-import { t, getLanguage, setLanguage, onLanguageChange, translateStatic, formatNumber, formatPercent } from './i18n.js';
+import { t, getLanguage, setLanguage, onLanguageChange, translateStatic, formatNumber, formatPercent, formatShape, engineMessage } from './i18n.js';
+import { KerasCodePanel } from './keras-code.js';
+import { SharePanel } from './share-panel.js';
+import { Notices } from './notices.js';
+import { readModelFiles, downloadModel, acceptDroppedFiles } from './model-files.js';
+import { encodeSetup, decodeSetup, checkSetup, canonicalSetup, hidingCss } from './share-link.js';
+import { SavedWork, SAVED, MAX_RUNS } from './storage.js';
+import { DEFAULT_DATASET, datasetTitle } from './datasets.js';
 
 /** Weight of TensorBoard-style smoothing of the per-batch curves. */
 const SMOOTHING = 0.9;
@@ -27,7 +34,21 @@ function seriesColors() {
     validation: color('--series-validation'), best: color('--series-best') };
 }
 
-const client = new EngineClient();
+/** The setup in the URL when the page opened: `{setup}` (null when there is none) or `{error}`
+ * (a LinkError) for a link that cannot be used. */
+const openingLink = (() => {
+  try {
+    return { setup: decodeSetup(location.hash) };
+  } catch (error) {
+    return { error };
+  }
+})();
+
+/** The worker starts on the dataset of the link, so a Fashion-MNIST link downloads no MNIST. */
+const firstDataset = openingLink.setup ? openingLink.setup.dataset : DEFAULT_DATASET;
+const workerUrl = new URL('./worker.js', import.meta.url);
+workerUrl.searchParams.set('dataset', firstDataset);
+const client = new EngineClient(workerUrl);
 const status = new StatusLine(document.getElementById('status'));
 
 /** Everything the page knows; the views are redrawn from it. */
@@ -48,10 +69,24 @@ const state = {
   curves: { batches: [], epochs: [], best: null, end: 0 },
   inspectBusy: false,
   inspectAgain: false,
+  /** The dataset chosen (`mnist`, `fashion-mnist`); `mnist` holds its sizes once loaded. */
+  dataset: firstDataset,
+  /** Dataset switches the worker has not yet answered: its news until then is about the
+   * dataset it is leaving. */
+  datasetSwitches: 0,
+  /** The finished runs (saved in the browser): `[{finished, dataset, setup, curves, test, reason}]`. */
+  runs: [],
+  /** The test-set result of the model on screen, once evaluated. */
+  test: null,
+  /** False until the saved work or the link has been restored; nothing is saved before. */
+  restored: false,
+  /** Successful saves of each record since the page opened (read by the tests). */
+  saves: { setup: 0, model: 0, runs: 0 },
 };
 
-/** Read by the end-to-end tests (timings and the last run's figures). */
-window.convlab = { state, timings: {}, lastRun: null };
+/** Read by the end-to-end tests (timings, the last run's figures, and the engine client to ask
+ * for predictions). */
+window.convlab = { state, timings: {}, lastRun: null, client };
 
 let builder;
 let summary;
@@ -60,6 +95,9 @@ let maps;
 let prediction;
 let lossChart;
 let accuracyChart;
+let keras;
+let share;
+const notices = new Notices(document.getElementById('notices'));
 
 // ---- rendering, once per animation frame ------------------------------------------------------
 
@@ -84,17 +122,20 @@ function drawProgress() {
   const bar = document.getElementById('data-progress');
   const text = document.getElementById('data-progress-text');
   const { loaded, total } = state.progress;
+  const label = document.getElementById('data-progress-label');
   if (state.mnistError) {
     bar.hidden = true;
-    text.textContent = t('data.failed', { message: state.mnistError.message });
+    text.textContent = t('data.failed', dataParams({ message: engineMessage(state.mnistError.message) }));
     return;
   }
   if (state.mnist) {
     bar.hidden = true;
-    document.getElementById('data-progress-label').hidden = true;
-    text.textContent = t('data.ready', { train: formatNumber(state.mnist.train), test: formatNumber(state.mnist.test) });
+    label.hidden = true;
+    text.textContent = t('data.ready', dataParams({ train: formatNumber(state.mnist.train), test: formatNumber(state.mnist.test) }));
     return;
   }
+  bar.hidden = false;
+  label.hidden = false;
   // A host that compresses on the fly can deliver more bytes than its Content-Length says.
   const fraction = total ? Math.min(1, loaded / total) : 0;
   bar.max = 1;
@@ -160,6 +201,7 @@ async function checkModel() {
   if (!window.convlab.timings.builderReady) {
     window.convlab.timings.builderReady = performance.now();
   }
+  refreshKerasCode();
   if (view) {
     scheduleRebuild();
     if (wasInvalid && modelKey() === state.builtKey) refreshInspection();
@@ -191,9 +233,11 @@ async function ensureModel({ fresh = false } = {}) {
   await client.build(effectiveSpec(), panel.seed());
   state.builtKey = key;
   state.curves = { batches: [], epochs: [], best: null, end: 0 };
+  state.test = null;
   prediction.showTest(null);
   scheduleRender('charts');
   refreshInspection();
+  updateTrainButton();
 }
 
 // ---- training ---------------------------------------------------------------------------------------
@@ -203,12 +247,15 @@ function updateTrainButton() {
   let reason = '';
   if (!state.engineReady) reason = t('reason.loading_engine');
   else if (state.specError) reason = t('reason.invalid_model');
-  else if (!state.mnist) reason = t('reason.loading_data');
+  else if (!state.mnist) reason = t('reason.loading_data', dataParams());
   else if (panel.unreadable()) reason = t('reason.unreadable', { setting: panel.unreadable() });
   // While a check is on its way (a few milliseconds) Train waits without a message.
   const waiting = state.checking || !state.view;
   panel.setState({ training: state.training, canTrain: !reason && !waiting, reason });
   builder.setLocked(state.training);
+  keras.setLocked(state.training);
+  share.setState({ canDownload: Boolean(state.builtKey), locked: state.training });
+  document.getElementById('dataset').disabled = state.training;
 }
 
 async function train() {
@@ -318,8 +365,340 @@ async function refreshInspection() {
 }
 
 function showFailure(error) {
-  status.say('status.failed', { message: error && error.message ? error.message : String(error) });
+  status.say('status.failed', { message: engineMessage(error && error.message ? error.message : String(error)) });
 }
+
+// ---- Keras code -------------------------------------------------------------------------------------
+
+let kerasSequence = 0;
+
+/** Asks the engine for the current model and settings as Keras code (in the panel's style). */
+async function refreshKerasCode() {
+  if (!keras) return;
+  const sequence = ++kerasSequence;
+  if (!state.view || panel.unreadable()) {
+    keras.showCode(null, state.specError || panel.unreadable() ? 'keras.export_invalid' : 'keras.export_waiting');
+    return;
+  }
+  try {
+    const code = await client.exportKeras(effectiveSpec(), panel.config(), keras.style(), state.dataset);
+    if (sequence === kerasSequence) keras.showCode(code);
+  } catch {
+    if (sequence === kerasSequence) keras.showCode(null, 'keras.export_invalid');
+  }
+}
+
+/** Why the page cannot take a model (`{problem, params}`), or null: it trains on 28×28×1
+ * images in 10 classes. */
+function pageProblem(view) {
+  if (view.input_shape.join() !== '28,28,1') return { problem: 'model.input_shape', params: { shape: formatShape(view.input_shape) } };
+  const last = view.layers[view.layers.length - 1];
+  if (last.output_shape.join() !== '10') return { problem: 'model.output_shape', params: { shape: formatShape(last.output_shape) } };
+  return null;
+}
+
+/** `value` with every float the engine sent as float32 (`0.200000002980232`) written as the
+ * shortest decimal with the same float32 value (`0.2`), as the learner would type it. */
+function tidyFloats(value) {
+  if (Array.isArray(value)) return value.map(tidyFloats);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, tidyFloats(v)]));
+  if (typeof value !== 'number' || Number.isInteger(value)) return value;
+  for (let digits = 1; digits < 17; digits += 1) {
+    const short = Number(value.toPrecision(digits));
+    if (Math.fround(short) === Math.fround(value)) return short;
+  }
+  return value;
+}
+
+/** Reads pasted Keras code with the engine's parser and puts the model into the builder. */
+async function importKerasCode(source) {
+  if (!source.trim()) {
+    keras.showImport({ problem: 'keras.import_empty' });
+    return;
+  }
+  let view;
+  try {
+    view = await client.importKeras(source);
+  } catch (error) {
+    keras.showImport({ error });
+    return;
+  }
+  const problem = pageProblem(view);
+  if (problem) {
+    keras.showImport(problem);
+    return;
+  }
+  builder.loadSpec(tidyFloats(view.spec));
+  keras.showImport({ ok: view.layers.length });
+}
+
+// ---- models as files ---------------------------------------------------------------------------------
+
+/** Downloads the model the worker holds as model.json and its weights file. */
+async function downloadCurrentModel() {
+  try {
+    const weights = downloadModel(await client.saveModel());
+    share.showFiles({ kind: 'good', key: 'files.saved', params: { weights } });
+  } catch (error) {
+    share.showFiles({ kind: 'error', key: 'files.failed', params: { message: engineMessage(error.message) } });
+  }
+}
+
+/** Opens a TensorFlow.js model from chosen or dropped files: the builder shows its layers, the
+ * worker holds its weights, and it is tested on the test set without training. */
+async function openModelFiles(files) {
+  if (state.training) return;
+  const failed = (key, params) => share.showFiles({ kind: 'error', key, params });
+  let model;
+  try {
+    model = await readModelFiles(files);
+  } catch (error) {
+    if (error.key) failed(error.key, error.params);
+    else failed('files.failed', { message: engineMessage(error.message) });
+    return;
+  }
+  share.showFiles({ kind: 'hint', key: 'files.opening', params: { name: model.name } });
+  let view;
+  try {
+    view = await client.check(model.topology);
+  } catch (error) {
+    failed('files.failed', { message: engineMessage(error.message) });
+    return;
+  }
+  const problem = pageProblem(view);
+  if (problem) {
+    failed(problem.problem, problem.params);
+    return;
+  }
+  builder.loadSpec(tidyFloats(view.spec));
+  if (!(await loadWeights(model.modelJson, model.shards, failed))) return;
+  share.showFiles({ kind: 'good', key: 'files.loaded',
+    params: { name: model.name, layers: view.layers.length, params: formatNumber(view.total_params) } });
+  evaluateModel();
+  saveModelRecord();
+}
+
+/** Loads a TensorFlow.js model into the worker as the model of the builder's current spec (no
+ * rebuild with fresh weights follows); clears the curves. Resolves with whether it worked. */
+async function loadWeights(modelJson, shards, failed) {
+  clearTimeout(rebuildTimer);
+  state.builtKey = modelKey();
+  try {
+    await client.loadModel(modelJson, shards, panel.seed());
+  } catch (error) {
+    state.builtKey = null;
+    failed('files.failed', { message: engineMessage(error.message) });
+    scheduleRebuild();
+    return false;
+  }
+  state.curves = { batches: [], epochs: [], best: null, end: 0 };
+  state.test = null;
+  prediction.showTest(null);
+  scheduleRender('charts');
+  refreshInspection();
+  updateTrainButton();
+  return true;
+}
+
+/** The test-set loss and accuracy of the model the worker holds (once the data is there). */
+async function evaluateModel() {
+  if (!state.mnist) {
+    state.evaluateWhenReady = true;
+    return;
+  }
+  state.evaluateWhenReady = false;
+  prediction.showTest({ state: 'evaluating', images: 10000 });
+  try {
+    state.test = await client.evaluate(panel.config().loss);
+    prediction.showTest({ state: 'done', images: 10000, ...state.test });
+    saveModelRecord();
+  } catch (error) {
+    prediction.showTest(null);
+    showFailure(error);
+  }
+}
+
+// ---- the setup: links and saved work ------------------------------------------------------------
+
+const savedWork = new SavedWork((problem) => {
+  share.showStorage({ kind: 'error', key: `storage.${problem.kind}`, params: { message: engineMessage(problem.message) } });
+});
+window.convlab.savedWork = savedWork;
+
+/** The whole setup, as a link carries it. */
+function currentSetup() {
+  return canonicalSetup({ dataset: state.dataset, model: builder.spec(), training: panel.settings(), ...share.teacherOptions() });
+}
+
+/** The hash this page last wrote (a different one means the learner opened another link). */
+let writtenHash = location.hash;
+
+function showSaved() {
+  share.showStorage({ kind: 'good', key: 'storage.saved',
+    params: { time: new Date().toLocaleTimeString(getLanguage() === 'ko' ? 'ko-KR' : 'en-GB'), runs: state.runs.length } });
+}
+
+let saveTimer = null;
+
+/** After a change: the setup goes into the URL hash (so the address is always the link to what
+ * is on screen) and into the saved work. */
+function scheduleSave() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(async () => {
+    if (!state.restored || panel.unreadable()) return;
+    const setup = currentSetup();
+    writtenHash = encodeSetup(setup);
+    history.replaceState(null, '', writtenHash);
+    share.setLink(location.href);
+    // Saved quietly: the panel reports saved models and runs, and every failure.
+    if (await savedWork.put(SAVED.setup, setup)) state.saves.setup += 1;
+  }, REBUILD_DELAY_MS);
+}
+
+/** Saves the model the worker holds (weights and all) with its curves and test result. */
+async function saveModelRecord() {
+  if (!state.builtKey) return;
+  const key = state.builtKey;
+  let files;
+  try {
+    files = await client.saveModel();
+  } catch {
+    return;
+  }
+  const record = { key, dataset: state.dataset, modelJson: files.modelJson, weights: files.weights, curves: state.curves, test: state.test };
+  if (await savedWork.put(SAVED.model, record)) {
+    state.saves.model += 1;
+    showSaved();
+  }
+}
+
+/** Adds the run that just ended to the run list and saves it with the trained model. */
+async function saveRun(test) {
+  const last = window.convlab.lastRun;
+  state.runs.push({ finished: new Date().toISOString(), dataset: state.dataset, setup: currentSetup(),
+    curves: structuredClone(state.curves), test, reason: last ? last.reason : null });
+  state.runs.splice(0, Math.max(0, state.runs.length - MAX_RUNS));
+  if (await savedWork.put(SAVED.runs, state.runs)) state.saves.runs += 1;
+  await saveModelRecord();
+}
+
+async function clearSavedWork() {
+  clearTimeout(saveTimer);
+  if (await savedWork.clear()) {
+    state.runs = [];
+    share.showStorage({ kind: 'good', key: 'storage.cleared' });
+  }
+}
+
+/** The sheet that hides what a teacher's link hides (built from share-link.js's tables only). */
+const hidingSheet = new CSSStyleSheet();
+document.adoptedStyleSheets = [...document.adoptedStyleSheets, hidingSheet];
+
+/** Puts a checked setup on the page; resolves with false (and says why, for a link) when its
+ * model cannot be built here. */
+async function applySetup(setup, fromLink) {
+  let view;
+  try {
+    view = await client.check(setup.model);
+  } catch (error) {
+    if (fromLink) showLinkProblem('model', { message: engineMessage(error.message) });
+    return false;
+  }
+  const problem = pageProblem(view);
+  if (problem) {
+    if (fromLink) showLinkProblem('model', { message: t(problem.problem, problem.params) });
+    return false;
+  }
+  panel.restore(setup.training);
+  share.setTeacherOptions(setup);
+  const css = hidingCss(setup);
+  hidingSheet.replaceSync(css);
+  if (css) notices.show('guided', 'info', 'link.guided');
+  await switchDataset(setup.dataset);
+  builder.loadSpec(setup.model);
+  return true;
+}
+
+function showLinkProblem(reason, params = {}) {
+  notices.show('link', 'error', 'link.invalid', () => ({ reason: t(`link.reason.${reason}`, params) }));
+}
+
+/** On opening: the link's setup, else the saved setup; then the saved run list, and the saved
+ * model's weights when they belong to the model on screen. */
+async function restoreSavedWork() {
+  const runs = await savedWork.get(SAVED.runs);
+  if (Array.isArray(runs)) state.runs = runs.slice(-MAX_RUNS);
+  let setup = null;
+  const fromLink = Boolean(openingLink.setup);
+  if (openingLink.error) {
+    showLinkProblem(openingLink.error.reason, { field: openingLink.error.field });
+  } else if (openingLink.setup) {
+    setup = openingLink.setup;
+  } else {
+    try {
+      const saved = await savedWork.get(SAVED.setup);
+      if (saved) setup = checkSetup(saved);
+    } catch {
+      // A saved setup from an older page that no longer checks: start from the default.
+    }
+  }
+  if (!setup || !(await applySetup(setup, fromLink))) return;
+  const record = await savedWork.get(SAVED.model);
+  if (!record || record.key !== modelKey() || record.dataset !== state.dataset) return;
+  const path = JSON.parse(record.modelJson).weightsManifest[0].paths[0];
+  if (!(await loadWeights(record.modelJson, { [path]: record.weights }, () => {}))) return;
+  state.curves = record.curves;
+  scheduleRender('charts');
+  if (record.test) {
+    state.test = record.test;
+    prediction.showTest({ state: 'done', images: 10000, ...record.test });
+  }
+  share.showStorage({ kind: 'good', key: 'storage.restored', params: { runs: state.runs.length } });
+}
+
+// ---- datasets ------------------------------------------------------------------------------------------
+
+/** The i18n parameters naming the dataset, with `extra`. */
+function dataParams(extra = {}) {
+  return { dataset: datasetTitle(state.dataset), ...extra };
+}
+
+function setUpDatasetChoice() {
+  const select = document.getElementById('dataset');
+  select.value = state.dataset;
+  select.addEventListener('change', () => {
+    switchDataset(select.value).then(scheduleSave, showFailure);
+  });
+}
+
+/** Switches the data to `name`: the worker downloads it (only now), the views name its classes. */
+async function switchDataset(name) {
+  if (name === state.dataset) return;
+  state.dataset = name;
+  document.getElementById('dataset').value = name;
+  state.mnist = null;
+  state.mnistError = null;
+  state.progress = { loaded: 0, total: 0 };
+  state.test = null;
+  prediction.setDataset(name);
+  prediction.showTest(null);
+  maps.setDataset(name);
+  status.say('status.loading_data', dataParams({ percent: '' }));
+  updateTrainButton();
+  scheduleRender('progress');
+  refreshKerasCode();
+  state.datasetSwitches += 1;
+  try {
+    await client.loadDataset(name);
+  } finally {
+    state.datasetSwitches -= 1;
+  }
+}
+
+// Another link pasted into this tab changes only the hash: open it as a page of its own.
+window.addEventListener('hashchange', () => {
+  if (location.hash !== writtenHash) location.reload();
+});
 
 // ---- start ------------------------------------------------------------------------------------------
 
@@ -336,18 +715,21 @@ function setUpLanguageToggle() {
 }
 
 client.on('mnist-progress', ({ loaded, total, unpacking }) => {
+  if (state.datasetSwitches > 0) return;
   state.progress = { loaded, total };
-  if (unpacking) status.say('status.unpacking');
-  else if (!state.training) status.say('status.loading_data', { percent: total ? formatPercent(Math.min(1, loaded / total), 0) : '' });
+  if (unpacking) status.say('status.unpacking', dataParams());
+  else if (!state.training) status.say('status.loading_data', dataParams({ percent: total ? formatPercent(Math.min(1, loaded / total), 0) : '' }));
   scheduleRender('progress');
 });
 client.on('mnist-ready', (sizes) => {
+  if (state.datasetSwitches > 0) return;
   state.mnist = sizes;
   window.convlab.timings.mnistReady = performance.now();
   scheduleRender('progress');
   status.say('status.idle');
   updateTrainButton();
   refreshInspection();
+  if (state.evaluateWhenReady) evaluateModel();
 });
 client.on('mnist-error', (error) => {
   state.mnistError = error;
@@ -365,6 +747,8 @@ client.on('evaluating', ({ images }) => prediction.showTest({ state: 'evaluating
 client.on('test-result', (result) => {
   if (result.error) prediction.showTest(null);
   else prediction.showTest({ state: 'done', images: 10000, ...result });
+  state.test = result.error ? null : result;
+  saveRun(state.test);
 });
 client.on('fatal', showFailure);
 
@@ -376,7 +760,7 @@ client.ready.then(({ presets, default_training_config: defaults, wasm_ms: wasmMs
   state.engineReady = true;
   window.convlab.timings.engineReady = performance.now();
   window.convlab.timings.wasmMs = wasmMs;
-  if (!state.mnist) status.say('status.loading_data', { percent: '' });
+  if (!state.mnist) status.say('status.loading_data', dataParams({ percent: '' }));
   summary = new SummaryView(document.getElementById('summary'));
   prediction = new PredictionView(document.getElementById('prediction'));
   maps = new FeatureMapsView(document.getElementById('feature-maps'), { onPick: () => refreshInspection() });
@@ -386,14 +770,40 @@ client.ready.then(({ presets, default_training_config: defaults, wasm_ms: wasmMs
     defaults,
     onTrain: train,
     onStop: () => client.stop(),
-    onReset: () => ensureModel({ fresh: true }).then(() => status.say(state.mnist ? 'status.idle' : 'status.loading_data', { percent: '' }), showFailure),
+    onReset: () => ensureModel({ fresh: true }).then(() => status.say(state.mnist ? 'status.idle' : 'status.loading_data', dataParams({ percent: '' })), showFailure),
     onChange: () => {
       checkModel();
       updateTrainButton();
+      scheduleSave();
     },
   });
-  builder = new Builder(document.getElementById('builder'), { presets, onChange: checkModel });
+  builder = new Builder(document.getElementById('builder'), {
+    presets,
+    onChange: () => {
+      checkModel();
+      scheduleSave();
+    },
+  });
+  keras = new KerasCodePanel(document.getElementById('keras-code-panel'), { onStyle: refreshKerasCode, onImport: importKerasCode });
+  share = new SharePanel(document.getElementById('share'), {
+    onDownload: downloadCurrentModel,
+    onOpenFiles: openModelFiles,
+    onTeacherChange: scheduleSave,
+    onClear: clearSavedWork,
+  });
+  share.setLink(location.href);
+  prediction.setDataset(state.dataset);
+  maps.setDataset(state.dataset);
+  setUpDatasetChoice();
+  acceptDroppedFiles(openModelFiles, (dragging) => {
+    document.body.dataset.dropText = t('files.drop');
+    document.body.classList.toggle('dragging-files', dragging && !state.training);
+  });
   builder.loadPreset(FIRST_PRESET);
+  restoreSavedWork().catch(showFailure).finally(() => {
+    state.restored = true;
+    scheduleSave();
+  });
   new ResizeObserver(() => scheduleRender('charts')).observe(document.getElementById('loss-chart'));
   scheduleRender('charts');
 });

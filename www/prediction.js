@@ -3,6 +3,7 @@
 
 import { t, onLanguageChange, formatPercent, formatNumber } from './i18n.js';
 import { element } from './dom.js';
+import { DEFAULT_DATASET, className, hasClassNames } from './datasets.js';
 
 /** The prediction panel. */
 export class PredictionView {
@@ -11,6 +12,7 @@ export class PredictionView {
     this.result = null;
     this.message = null;
     this.test = null;
+    this.dataset = DEFAULT_DATASET;
     onLanguageChange(() => this.render());
     this.render();
   }
@@ -19,6 +21,12 @@ export class PredictionView {
   show(result) {
     this.result = result;
     this.message = null;
+    this.render();
+  }
+
+  /** The dataset whose class names label the bars (`mnist`: the digits). */
+  setDataset(name) {
+    this.dataset = name;
     this.render();
   }
 
@@ -43,10 +51,11 @@ export class PredictionView {
       const predicted = probabilities.indexOf(Math.max(...probabilities));
       const correct = predicted === result.label;
       parts.push(element('p', { class: `verdict ${correct ? 'correct' : 'wrong'}`, id: 'prediction-verdict' },
-        element('span', { text: t('prediction.predicted', { digit: predicted, probability: formatPercent(probabilities[predicted]) }) }),
-        element('span', { text: t('prediction.true_label', { digit: result.label }) }),
+        element('span', { text: t('prediction.predicted', { digit: className(this.dataset, predicted), probability: formatPercent(probabilities[predicted]) }) }),
+        element('span', { text: t('prediction.true_label', { digit: className(this.dataset, result.label) }) }),
         element('span', { class: 'mark', text: correct ? t('prediction.correct') : t('prediction.wrong') })));
-      const bars = element('ol', { class: 'bars', 'aria-label': t('prediction.bars') });
+      const named = hasClassNames(this.dataset);
+      const bars = element('ol', { class: named ? 'bars named' : 'bars', 'aria-label': t(named ? 'prediction.bars_named' : 'prediction.bars') });
       probabilities.forEach((p, digit) => {
         const fill = element('span', { class: 'fill' });
         fill.style.width = `${(p * 100).toFixed(1)}%`;
@@ -54,7 +63,7 @@ export class PredictionView {
         if (digit === predicted) classes.push('predicted');
         if (digit === result.label) classes.push('truth');
         bars.append(element('li', { class: classes.join(' '), 'data-digit': String(digit) },
-          element('span', { class: 'digit', text: String(digit) }),
+          element('span', { class: 'digit', text: className(this.dataset, digit) }),
           element('span', { class: 'track' }, fill),
           element('span', { class: 'value', text: formatPercent(p) })));
       });

@@ -3,7 +3,7 @@
 // filled in. Everything shown comes from the engine's `checkModel` view: the formulas are the
 // engine's strings, and the totals are the lines of the engine's summary text.
 
-import { t, onLanguageChange, formatNumber, formatShape } from './i18n.js';
+import { t, onLanguageChange, formatNumber, formatShape, engineMessage } from './i18n.js';
 import { element } from './dom.js';
 
 /** The `Total params: 41,866 (163.54 KB)` lines of the engine's summary text, by label. */
@@ -45,7 +45,7 @@ export class SummaryView {
       const where = this.error.layer ? t('summary.fix_layer', { index: this.error.layer }) : t('summary.fix_model');
       this.root.replaceChildren(
         element('p', { class: 'summary-blocked', text: where }),
-        element('p', { class: 'error', text: this.error.message }));
+        element('p', { class: 'error', text: engineMessage(this.error.message) }));
       return;
     }
     if (!this.view) {

@@ -4,7 +4,7 @@
 // refuses a setting. The buttons Train, Stop and Reset, why Train is off, and the engine's
 // message live in the page's sticky control bar, so they stay in reach while scrolling.
 
-import { t, onLanguageChange } from './i18n.js';
+import { t, onLanguageChange, engineMessage } from './i18n.js';
 import { element } from './dom.js';
 
 /** The optimizer choices: Keras class, its Keras default learning rate, and the momentum. */
@@ -47,6 +47,26 @@ const SETTINGS = [
 ];
 
 const GROUPS = ['optimizer', 'data', 'regularization', 'augmentation'];
+
+/** The settings a link or the saved work carries: all but `workers`, which belongs to the
+ * machine, not to the exercise. */
+export const SHARED_SETTINGS = SETTINGS.map((s) => s.key).filter((key) => key !== 'workers');
+
+/** The key of the first entry of `values` that is not a setting of SHARED_SETTINGS or not a value
+ * its control can hold (an option of a select, a boolean, a number within the control's bounds,
+ * a whole number where one is needed), or null when all are fine. */
+export function invalidSetting(values) {
+  for (const [key, value] of Object.entries(values)) {
+    const setting = SETTINGS.find((s) => s.key === key);
+    if (!setting || !SHARED_SETTINGS.includes(key)) return key;
+    const fits = setting.kind === 'select' ? setting.options.includes(value)
+      : setting.kind === 'checkbox' ? typeof value === 'boolean'
+        : Number.isFinite(value) && (setting.kind !== 'integer' || Number.isInteger(value))
+          && !(setting.min !== undefined && value < setting.min) && !(setting.max !== undefined && value > setting.max);
+    if (!fits) return key;
+  }
+  return null;
+}
 
 /** `spec` with `kernel_regularizer: L1L2(l1, l2)` on every Dense and Conv2D layer (none when
  * both are 0), as Keras's `kernel_regularizer=regularizers.L1L2(l1, l2)`. */
@@ -105,6 +125,18 @@ export class TrainingPanel {
   /** The seed of the weights and of every random choice in training. */
   seed() {
     return this.values.seed;
+  }
+
+  /** The settings of SHARED_SETTINGS as they stand, in the table's order. */
+  settings() {
+    return Object.fromEntries(SHARED_SETTINGS.map((key) => [key, this.values[key]]));
+  }
+
+  /** Sets every setting in `values` (checked with `invalidSetting` first) and redraws. */
+  restore(values) {
+    Object.assign(this.values, values);
+    this.error = null;
+    this.render();
   }
 
   /** The L1/L2 factors for the layers' `kernel_regularizer`. */
@@ -260,7 +292,7 @@ export class TrainingPanel {
     if (!this.errorBox) return;
     const error = this.error;
     this.errorBox.hidden = !error;
-    this.errorBox.textContent = error ? error.message : '';
+    this.errorBox.textContent = error ? engineMessage(error.message) : '';
     for (const row of this.root.querySelectorAll('.field[data-setting]')) {
       const setting = SETTINGS.find((s) => s.key === row.dataset.setting);
       const atFault = Boolean(error && error.field && setting.fields.includes(error.field));

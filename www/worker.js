@@ -5,7 +5,7 @@
 // Protocol (see engine-client.js): requests `{id, method, args}` are answered `{id, result}` or
 // `{id, error}`; unprompted news is sent as `{event, data}`.
 
-import init, { checkModel, presets, defaultTrainingConfig, Playground } from '../pkg/convlab.js';
+import init, { checkModel, presets, defaultTrainingConfig, exportKeras, importKeras, Playground } from '../pkg/convlab.js';
 
 /** The four MNIST files, in the order `Playground.loadMnist` takes them. */
 const MNIST_FILES = [
@@ -88,19 +88,31 @@ async function fetchWithProgress(urls, onProgress) {
   }));
 }
 
-/** Downloads the four MNIST files with progress events and hands them to the engine, which
- * gunzips and checks them. */
-async function loadMnist() {
-  const base = new URL('./data/mnist/', import.meta.url);
+/** The datasets the page offers (www/datasets.js): each is the four idx files in `data/<name>/`. */
+const DATASETS = ['mnist', 'fashion-mnist'];
+
+/** The dataset the page asked for when it started this worker (`worker.js?dataset=…`). */
+const FIRST_DATASET = DATASETS.find((name) => name === new URL(self.location.href).searchParams.get('dataset')) || 'mnist';
+
+/** Counts dataset loads, so a load overtaken by a newer choice drops its result. */
+let datasetLoads = 0;
+
+/** Downloads the four files of `dataset` (MNIST's layout) with progress events and hands them
+ * to the engine, which gunzips and checks them. */
+async function loadMnist(dataset = FIRST_DATASET) {
+  const load = ++datasetLoads;
+  const base = new URL(`./data/${dataset}/`, import.meta.url);
   const urls = MNIST_FILES.map((name) => new URL(name, base).href);
   let lastPost = 0;
   const files = await fetchWithProgress(urls, (loaded, total) => {
     const now = performance.now();
+    if (load !== datasetLoads) return;
     if (now - lastPost > 100 || loaded === total) {
       lastPost = now;
       post('mnist-progress', { loaded, total });
     }
   });
+  if (load !== datasetLoads) return;
   post('mnist-progress', { loaded: 1, total: 1, unpacking: true });
   const sizes = playground.loadMnist(...files);
   mnistFiles = files;
@@ -344,6 +356,45 @@ const methods = {
 
   inspect({ index }) {
     return inspect(index);
+  },
+
+  /** The model and training settings as tf.keras Python (`style`: functional or sequential). */
+  exportKeras({ spec, training, style, dataset }) {
+    return exportKeras(spec, JSON.stringify(training), style, dataset);
+  },
+
+  /** The model that pasted Keras code defines (the engine reads it; nothing is run). */
+  importKeras({ source }) {
+    return importKeras(source);
+  },
+
+  /** Replaces the model with a TensorFlow.js model (`shards`: manifest path → bytes). */
+  loadModel({ modelJson, shards, seed }) {
+    if (run) throw { code: 'setting', message: 'training is running; press Stop first', layer: null, field: null };
+    builtView = playground.loadModel(modelJson, shards, BigInt(seed));
+    return builtView;
+  },
+
+  /** The model as TensorFlow.js files: `{modelJson, weights}`. */
+  saveModel() {
+    const weights = playground.modelWeights();
+    return new Transfer({ modelJson: playground.modelJson(), weights }, [weights.buffer]);
+  },
+
+  /** Loss and accuracy of the model on the test set (`loss`: the Keras loss name). */
+  evaluate({ loss }) {
+    return playground.evaluateTest(TEST_IMAGES, loss);
+  },
+
+  /** Replaces the data with `name`'s; answers at once, then sends the download's progress and
+   * `mnist-ready` (or `mnist-error`) as for the first dataset. */
+  loadDataset({ name }) {
+    if (run) throw { code: 'setting', message: 'training is running; press Stop first', layer: null, field: null };
+    if (!DATASETS.includes(name)) throw { code: 'data', message: `there is no dataset '${name}'`, layer: null, field: null };
+    mnistReady = false;
+    mnistFiles = null;
+    loadMnist(name).catch((error) => post('mnist-error', asEngineError(error)));
+    return null;
   },
 };
 

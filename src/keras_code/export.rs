@@ -55,14 +55,71 @@ impl Style {
     }
 }
 
-/// MNIST's number of classes, for `to_categorical`.
+/// Which `tf.keras.datasets` set the script loads. Both are 28x28 grey images in 10 classes, read
+/// and prepared the same way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KerasDataset {
+    /// Handwritten digits (`tf.keras.datasets.mnist`).
+    #[default]
+    Mnist,
+    /// Zalando's clothing images (`tf.keras.datasets.fashion_mnist`).
+    FashionMnist,
+}
+
+impl KerasDataset {
+    /// Both datasets, in the order the page offers them.
+    pub const ALL: [KerasDataset; 2] = [KerasDataset::Mnist, KerasDataset::FashionMnist];
+
+    /// The name the page uses (`fashion-mnist`).
+    pub fn name(self) -> &'static str {
+        match self {
+            KerasDataset::Mnist => "mnist",
+            KerasDataset::FashionMnist => "fashion-mnist",
+        }
+    }
+
+    /// The dataset called `name`, if there is one.
+    pub fn from_name(name: &str) -> Option<KerasDataset> {
+        KerasDataset::ALL.into_iter().find(|d| d.name() == name)
+    }
+
+    /// The comment above the loading line.
+    fn comment(self) -> &'static str {
+        match self {
+            KerasDataset::Mnist => "# MNIST: 28x28 grey images of digits, scaled to [0, 1]",
+            KerasDataset::FashionMnist => {
+                "# Fashion-MNIST: 28x28 grey images of clothing, scaled to [0, 1]"
+            }
+        }
+    }
+
+    /// The module under `tf.keras.datasets`.
+    fn module(self) -> &'static str {
+        match self {
+            KerasDataset::Mnist => "mnist",
+            KerasDataset::FashionMnist => "fashion_mnist",
+        }
+    }
+}
+
+/// The datasets' number of classes, for `to_categorical`.
 const CLASSES: usize = 10;
 
-/// The whole script: imports, data, model, `summary`, `compile`, `fit`, `evaluate`.
+/// The whole script for MNIST: imports, data, model, `summary`, `compile`, `fit`, `evaluate`.
 pub fn export_keras(
     architecture: &Architecture,
     training: &TrainingConfig,
     style: Style,
+) -> String {
+    export_keras_for(architecture, training, style, KerasDataset::Mnist)
+}
+
+/// The whole script, loading `dataset`.
+pub fn export_keras_for(
+    architecture: &Architecture,
+    training: &TrainingConfig,
+    style: Style,
+    dataset: KerasDataset,
 ) -> String {
     let mut lines = vec![
         "# A convlab model and its training settings, for TensorFlow 2.x (tf.keras).".to_string(),
@@ -74,7 +131,11 @@ pub fn export_keras(
         ),
         String::new(),
     ];
-    lines.extend(data_lines(&architecture.input_shape, training.loss));
+    lines.extend(data_lines(
+        &architecture.input_shape,
+        training.loss,
+        dataset,
+    ));
     lines.push(String::new());
     lines.push("# The model".to_string());
     lines.extend(model_lines(architecture, style));
@@ -90,13 +151,16 @@ pub fn export_keras(
     lines.join("\n") + "\n"
 }
 
-/// Loading, reshaping, scaling and (for the non-sparse losses) one-hot encoding MNIST.
-fn data_lines(input_shape: &[usize], loss: Loss) -> Vec<String> {
+/// Loading, reshaping, scaling and (for the non-sparse losses) one-hot encoding the images.
+fn data_lines(input_shape: &[usize], loss: Loss, dataset: KerasDataset) -> Vec<String> {
     let shape: Vec<String> = input_shape.iter().map(usize::to_string).collect();
     let reshape = format!("reshape(-1, {})", shape.join(", "));
     let mut lines = vec![
-        "# MNIST: 28x28 grey images of digits, scaled to [0, 1]".to_string(),
-        "(x_train, y_train), (x_test, y_test) = tf.keras.datasets.mnist.load_data()".to_string(),
+        dataset.comment().to_string(),
+        format!(
+            "(x_train, y_train), (x_test, y_test) = tf.keras.datasets.{}.load_data()",
+            dataset.module()
+        ),
         format!("x_train = x_train.{reshape}.astype('float32') / 255"),
         format!("x_test = x_test.{reshape}.astype('float32') / 255"),
     ];
@@ -556,5 +620,31 @@ model = tf.keras.Model(inputs=input_Layer, outputs=x)
         assert!(code.contains(
             "model.compile(loss='categorical_crossentropy',\n              optimizer=tf.keras.optimizers.Adam(learning_rate=0.001),\n              metrics=['accuracy'])\nmodel.fit(x_train, y_train, batch_size=32, epochs=1)\nmodel.evaluate(x_test, y_test)\n"
         ));
+    }
+
+    #[test]
+    fn fashion_mnist_is_loaded_from_its_own_keras_module() {
+        let architecture = Architecture::from_spec(&lesson_cnn()).unwrap();
+        let training = TrainingConfig::default();
+        let code = export_keras_for(
+            &architecture,
+            &training,
+            Style::Sequential,
+            KerasDataset::FashionMnist,
+        );
+        assert!(code.contains(
+            "# Fashion-MNIST: 28x28 grey images of clothing, scaled to [0, 1]\n(x_train, y_train), (x_test, y_test) = tf.keras.datasets.fashion_mnist.load_data()\n"
+        ));
+        assert_eq!(
+            code.replace("fashion_mnist", "mnist").replace(
+                KerasDataset::FashionMnist.comment(),
+                KerasDataset::Mnist.comment()
+            ),
+            export_keras(&architecture, &training, Style::Sequential)
+        );
+        assert_eq!(
+            KerasDataset::from_name("fashion-mnist"),
+            Some(KerasDataset::FashionMnist)
+        );
     }
 }

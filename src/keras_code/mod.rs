@@ -18,7 +18,7 @@ pub mod parse;
 mod syntax;
 mod tokenize;
 
-pub use export::{export_keras, Style};
+pub use export::{export_keras, export_keras_for, KerasDataset, Style};
 pub use parse::parse_keras;
 
 /// A place in the pasted code: 1-based line and column (columns count characters, a tab is one).

@@ -295,7 +295,9 @@ describe('the playground page', () => {
   });
 
   it('acceptance: the Lesson CNN on 10,000 images trains one epoch to ≥ 95% test accuracy', async (t) => {
-    await page.reload();
+    // A fresh browser profile: a reload would restore the setup and the runs above (saved work).
+    await page.context().close();
+    page = await openPage(browser, server.url, errors);
     await page.waitForFunction(() => window.convlab.state.mnist && window.convlab.state.builtKey, null, { timeout: 60000 });
     assert.equal(await total().textContent(), '41,866 (163.54 KB)', 'the page opens with the Lesson CNN');
     const settings = await page.$$eval('#training input', (inputs) => Object.fromEntries(inputs.map((i) => [i.id, i.type === 'checkbox' ? i.checked : i.value])));

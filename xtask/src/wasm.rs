@@ -183,9 +183,13 @@ pub fn check_pkg_fresh() {
     say("the committed pkg/ matches the sources");
 }
 
-/// Installs the npm packages of the end-to-end tests (`npm ci`) when they are missing.
+/// Installs the npm packages of the end-to-end tests (`npm ci`) when any is missing.
 pub fn ensure_npm_packages() {
-    if root().join("node_modules/playwright-core").is_dir() {
+    let modules = root().join("node_modules");
+    if ["playwright-core", "@tensorflow/tfjs"]
+        .iter()
+        .all(|package| modules.join(package).is_dir())
+    {
         return;
     }
     say("installing the end-to-end tests' npm packages");
