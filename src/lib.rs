@@ -6,6 +6,7 @@
 //! in its own module.
 
 pub mod activation;
+pub mod analysis;
 pub mod data;
 pub mod error;
 pub mod initializer;
