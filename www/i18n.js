@@ -2,6 +2,8 @@
 // (Korean for `ko*`, else English), `?lang=en|ko` overrides it, and the toggle switches it live.
 // Keras names (Conv2D, relu, model.summary()) and the engine's own messages stay as they are.
 
+import { LAB_STRINGS } from './lab-strings.js';
+
 const STRINGS = {
   'app.title': { en: 'convlab', ko: 'convlab' },
   'app.subtitle': { en: 'Build a network, train it, watch it learn', ko: '신경망을 만들고, 학습시키고, 배우는 모습을 지켜보세요' },
@@ -152,6 +154,8 @@ const STRINGS = {
   },
   'status.failed': { en: 'Something went wrong: {message}', ko: '문제가 생겼습니다: {message}' },
 };
+
+Object.assign(STRINGS, LAB_STRINGS);
 
 const listeners = new Set();
 

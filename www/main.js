@@ -10,6 +10,7 @@ import { LineChart, smooth } from './charts.js';
 import { FeatureMapsView } from './feature-maps.js';
 import { PredictionView } from './prediction.js';
 import { StatusLine } from './status.js';
+import { Lab } from './lab.js';
 import { t, getLanguage, setLanguage, onLanguageChange, translateStatic, formatNumber, formatPercent } from './i18n.js';
 
 /** Weight of TensorBoard-style smoothing of the per-batch curves. */
@@ -52,6 +53,8 @@ const state = {
 
 /** Read by the end-to-end tests (timings and the last run's figures). */
 window.convlab = { state, timings: {}, lastRun: null };
+/** The tests also reach the engine and the lab's panels. */
+window.convlab.client = client;
 
 let builder;
 let summary;
@@ -60,6 +63,7 @@ let maps;
 let prediction;
 let lossChart;
 let accuracyChart;
+let lab;
 
 // ---- rendering, once per animation frame ------------------------------------------------------
 
@@ -156,6 +160,7 @@ async function checkModel() {
   state.specError = error;
   builder.showCheck(view, error);
   summary.show(view, error);
+  lab.modelChecked(view);
   updateTrainButton();
   if (!window.convlab.timings.builderReady) {
     window.convlab.timings.builderReady = performance.now();
@@ -190,6 +195,7 @@ async function ensureModel({ fresh = false } = {}) {
   clearTimeout(rebuildTimer);
   await client.build(effectiveSpec(), panel.seed());
   state.builtKey = key;
+  lab.modelBuilt();
   state.curves = { batches: [], epochs: [], best: null, end: 0 };
   prediction.showTest(null);
   scheduleRender('charts');
@@ -211,13 +217,15 @@ function updateTrainButton() {
   builder.setLocked(state.training);
 }
 
-async function train() {
+/** Trains the model on screen (with fresh weights when `fresh`, else continuing from the weights
+ * it has); resolves with whether the run started. */
+async function train({ fresh = false } = {}) {
   panel.showError(null);
   state.training = true;
   updateTrainButton();
   status.say('status.starting');
   try {
-    await ensureModel();
+    await ensureModel({ fresh });
     const config = panel.config();
     const info = await client.train(config, panel.trainSize());
     state.run = {
@@ -228,12 +236,28 @@ async function train() {
       progress: null,
     };
     prediction.showTest(null);
+    lab.runStarted({ builderSpec: builder.spec(), spec: effectiveSpec(), values: { ...panel.values }, config, trainSize: panel.trainSize() });
+    return true;
   } catch (error) {
     state.training = false;
     updateTrainButton();
     panel.showError(error);
     status.say('status.idle');
+    return false;
   }
+}
+
+/** Puts `spec` in the builder and `values` in the training panel, then trains with fresh weights
+ * (the lab's race and overfitting setups); resolves with the run's `training-ended` news, or
+ * null when it could not start. */
+async function trainSetup({ spec, values }) {
+  if (state.training) return null;
+  builder.loadSpec(spec);
+  panel.setValues(values);
+  await checkModel();
+  if (state.specError) return null;
+  const ended = new Promise((resolve) => client.once('training-ended', resolve));
+  return (await train({ fresh: true })) ? ended : null;
 }
 
 function onSteps({ steps, images_per_second: speed }) {
@@ -392,6 +416,14 @@ client.ready.then(({ presets, default_training_config: defaults, wasm_ms: wasmMs
       updateTrainButton();
     },
   });
+  lab = new Lab(document.getElementById('lab'), {
+    client,
+    presets,
+    loadSpec: (spec) => builder.loadSpec(spec),
+    trainSetup,
+    isTraining: () => state.training,
+  });
+  window.convlab.lab = lab;
   builder = new Builder(document.getElementById('builder'), { presets, onChange: checkModel });
   builder.loadPreset(FIRST_PRESET);
   new ResizeObserver(() => scheduleRender('charts')).observe(document.getElementById('loss-chart'));

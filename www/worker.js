@@ -6,6 +6,7 @@
 // `{id, error}`; unprompted news is sent as `{event, data}`.
 
 import init, { checkModel, presets, defaultTrainingConfig, Playground } from '../pkg/convlab.js';
+import { labMethods, reportGradients } from './lab-worker.js';
 
 /** The four MNIST files, in the order `Playground.loadMnist` takes them. */
 const MNIST_FILES = [
@@ -165,6 +166,8 @@ async function trainLoop(currentRun) {
       steps: pending,
       images_per_second: windowMs > 0 ? (windowImages * 1000) / windowMs : 0,
     });
+    const lastStep = pending[pending.length - 1];
+    reportGradients(playground, post, lastStep.batch, lastStep.finished);
     pending = [];
     lastReport = last.end;
   };
@@ -254,6 +257,9 @@ const methods = {
     return inspect(index);
   },
 };
+
+// The teaching lab's requests (lab-worker.js).
+Object.assign(methods, labMethods(() => playground));
 
 self.onmessage = ({ data }) => {
   const { id, method, args } = data;

@@ -1,0 +1,159 @@
+// The teaching lab end to end, in headless Chromium, on one page in order: the convolution
+// animator against the engine's layers, then the panels that need a trained model.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { startServer, launchBrowser, openPage, OUTPUT } from './helpers.mjs';
+
+let server;
+let browser;
+let page;
+const errors = [];
+
+/** Sets a lab control as a learner would (value, then the change event). */
+async function setControl(selector, value) {
+  await page.$eval(selector, (control, value) => {
+    control.value = String(value);
+    control.dispatchEvent(new Event('change', { bubbles: true }));
+  }, value);
+}
+
+/** Shows the lab's tab `id` and scrolls it into view. */
+async function openTab(id) {
+  await page.click(`#lab-tab-${id}`);
+  await page.locator(`#lab-panel-${id}`).scrollIntoViewIfNeeded();
+}
+
+/** Saves a screenshot of the lab section alone (the sticky control bar let go, so that it does
+ * not cover the top of the lab). */
+async function labScreenshot(name) {
+  await mkdir(OUTPUT, { recursive: true });
+  await page.evaluate(() => { document.querySelector('.control-bar').style.position = 'static'; });
+  await page.locator('#lab').screenshot({ path: path.join(OUTPUT, `${name}.png`) });
+  await page.evaluate(() => { document.querySelector('.control-bar').style.position = ''; });
+}
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  page = await openPage(browser, server.url, errors);
+  await page.waitForFunction(() => window.convlab.state.mnist && window.convlab.state.builtKey && window.convlab.lab, null, { timeout: 60000 });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the teaching lab', () => {
+  it('convolution animator: every cell equals the engine’s Conv2D / pooling output, uneven same included', async (t) => {
+    await openTab('conv');
+    const cases = [];
+    for (const size of [5, 6, 7, 8]) {
+      for (const kernel of [1, 2, 3, 5]) {
+        for (const stride of [1, 2, 3]) {
+          for (const padding of ['valid', 'same']) cases.push({ kind: 'Conv2D', kernel, stride, padding, size });
+        }
+      }
+    }
+    for (const kind of ['MaxPooling2D', 'AveragePooling2D']) {
+      for (const size of [5, 6]) {
+        for (const kernel of [2, 3]) {
+          for (const stride of [1, 2]) {
+            for (const padding of ['valid', 'same']) cases.push({ kind, kernel, stride, padding, size });
+          }
+        }
+      }
+    }
+    // Each case drives the animator's controls in the page (one round trip for all of them):
+    // set the five controls, wait for the engine's padding, show every cell, then run the engine's
+    // own layer on the numbers the grids show.
+    const results = await page.evaluate(async (cases) => {
+      const settle = (test) => new Promise((resolve) => {
+        const poll = () => (test() ? resolve() : setTimeout(poll, 5));
+        poll();
+      });
+      const cells = (id) => [...document.querySelectorAll(`#${id} .conv-cell`)];
+      const out = [];
+      for (const c of cases) {
+        const { kind, kernel, stride, padding, size } = c;
+        for (const [id, value] of [['kind', kind], ['kernel', kernel], ['stride', stride], ['padding', padding], ['size', size]]) {
+          const control = document.getElementById(`conv-${id}`);
+          control.value = String(value);
+          control.dispatchEvent(new Event('change', { bubbles: true }));
+        }
+        const key = `${kind} ${kernel} ${stride} ${padding} ${size}`;
+        await settle(() => document.querySelector('.conv-stage')?.dataset.settings === key);
+        document.getElementById('conv-finish').click();
+        await settle(() => document.getElementById('conv-check').textContent !== '');
+        const input = cells('conv-input').filter((cell) => !cell.classList.contains('pad')).map((cell) => Number(cell.dataset.value));
+        const padded = Math.round(Math.sqrt(cells('conv-input').length));
+        const padRow = (row) => cells('conv-input').filter((cell) => Number(cell.dataset.row) === row).every((cell) => cell.classList.contains('pad'));
+        let top = 0;
+        while (top < padded && padRow(top)) top += 1;
+        let bottom = 0;
+        while (bottom < padded && padRow(padded - 1 - bottom)) bottom += 1;
+        const weights = kind === 'Conv2D'
+          ? [...cells('conv-kernel').map((cell) => Number(cell.dataset.value)), Number(document.querySelector('.conv-stage').dataset.bias)]
+          : [];
+        const output = cells('conv-output').map((cell) => Number(cell.dataset.value));
+        const config = kind === 'Conv2D'
+          ? { filters: 1, kernel_size: [kernel, kernel], strides: [stride, stride], padding }
+          : { pool_size: [kernel, kernel], strides: [stride, stride], padding };
+        config.batch_input_shape = [null, size, size, 1];
+        const spec = JSON.stringify({ class_name: 'Sequential', config: { layers: [{ class_name: kind, config }] } });
+        const engine = await window.convlab.client.call('forwardWithWeights', { spec, weights, input, batch: 1 });
+        out.push({ ...c, key, inputCount: input.length, top, bottom, output, engine: Array.from(engine),
+          check: document.getElementById('conv-check').textContent });
+      }
+      return out;
+    }, cases);
+    let uneven = 0;
+    for (const result of results) {
+      const { key } = result;
+      assert.equal(result.inputCount, result.size * result.size, key);
+      assert.equal(result.output.length, result.engine.length, `${key}: output size`);
+      result.output.forEach((value, i) => {
+        assert.ok(Math.abs(value - result.engine[i]) <= 1e-5 * Math.max(1, Math.abs(value)), `${key}: cell ${i}: ${value} vs engine ${result.engine[i]}`);
+      });
+      assert.match(result.check, /^✓/, key);
+      if (result.padding === 'same') {
+        // TensorFlow: total = max((out − 1)·S + F − N, 0), top = ⌊total/2⌋, bottom = the rest.
+        const out = Math.ceil(result.size / result.stride);
+        const total = Math.max((out - 1) * result.stride + result.kernel - result.size, 0);
+        assert.deepEqual([result.top, result.bottom], [Math.floor(total / 2), total - Math.floor(total / 2)], `${key}: padding drawn`);
+        if (result.top !== result.bottom) uneven += 1;
+      } else {
+        assert.deepEqual([result.top, result.bottom], [0, 0], `${key}: no padding`);
+      }
+    }
+    t.diagnostic(`${cases.length} settings, ${uneven} of them with uneven 'same' padding`);
+    assert.ok(uneven >= 10);
+
+    // The animation itself: step through the cells of 'same' with stride 2 on an even input.
+    await setControl('#conv-source', 'custom');
+    await setControl('#conv-kind', 'Conv2D');
+    await setControl('#conv-kernel', 3);
+    await setControl('#conv-stride', 2);
+    await setControl('#conv-padding', 'same');
+    await setControl('#conv-size', 6);
+    await page.waitForFunction(() => document.querySelector('.conv-stage')?.dataset.settings === 'Conv2D 3 2 same 6');
+    assert.equal(await page.locator('#conv-formula').textContent(), 'Output size (height and width): (6 − 3 + 0 + 1)/2 + 1 = 3');
+    await page.click('#conv-step');
+    await page.click('#conv-step');
+    assert.equal(await page.locator('#conv-output .conv-cell.done').count(), 2);
+    assert.equal(await page.locator('#conv-input .conv-cell.in-window').count(), 9);
+    assert.match(await page.locator('#conv-arithmetic').textContent(), /^y\[0,1\] = .*·.* \+ -?\d+ = -?\d+$/);
+    await page.click('#conv-play');
+    await page.waitForFunction(() => document.querySelectorAll('#conv-output .conv-cell.done').length >= 3);
+    await page.click('#conv-play');
+    assert.equal(await page.locator('#conv-play').getAttribute('aria-pressed'), 'false');
+    await labScreenshot('lab-01-convolution');
+  });
+
+  it('no page errors and no console errors', () => {
+    assert.deepEqual(errors, []);
+  });
+});

@@ -1,0 +1,46 @@
+// The teaching lab's strings in English and Korean; i18n.js merges them into the page's table.
+// Keras names (Conv2D, relu, SGD) stay as they are in both languages.
+
+export const LAB_STRINGS = {
+  'lab.title': { en: 'Teaching lab', ko: '실습실' },
+
+  'lab.conv.title': { en: 'Convolution', ko: '합성곱' },
+  'lab.conv.explain': {
+    en: 'A Conv2D layer slides a small kernel over the image; each output cell is the sum of the window times the kernel plus a bias, y = Σ x·w + b. Pooling takes the max (or mean) of each window instead. The output size is ⌊(N − F + P)/S⌋ + 1.',
+    ko: 'Conv2D 층은 작은 커널을 이미지 위로 밀며 움직입니다; 출력 칸 하나는 창 안의 값과 커널을 곱해 더하고 편향을 더한 값, y = Σ x·w + b 입니다. 풀링은 대신 창의 최댓값(또는 평균)을 씁니다. 출력 크기는 ⌊(N − F + P)/S⌋ + 1 입니다.',
+  },
+  'conv.source': { en: 'Settings from', ko: '설정 가져오기' },
+  'conv.custom': { en: 'my own settings', ko: '직접 설정' },
+  'conv.layer_option': { en: 'layer {index}: {name} ({class_name})', ko: '{index}번 층: {name} ({class_name})' },
+  'conv.kind': { en: 'Layer', ko: '층 종류' },
+  'conv.kernel': { en: 'Kernel / pool size', ko: '커널 / 풀 크기' },
+  'conv.stride': { en: 'Stride', ko: '스트라이드' },
+  'conv.padding': { en: 'Padding', ko: '패딩' },
+  'conv.size': { en: 'Input size', ko: '입력 크기' },
+  'conv.new_numbers': { en: 'New numbers', ko: '새 숫자' },
+  'conv.play': { en: '▶ Play', ko: '▶ 재생' },
+  'conv.pause': { en: '⏸ Pause', ko: '⏸ 일시 정지' },
+  'conv.step': { en: 'Step', ko: '한 칸' },
+  'conv.restart': { en: 'Start again', ko: '처음부터' },
+  'conv.finish': { en: 'All cells', ko: '모든 칸' },
+  'conv.speed': { en: 'Speed', ko: '속도' },
+  'conv.speed.slow': { en: 'slow', ko: '느리게' },
+  'conv.speed.normal': { en: 'normal', ko: '보통' },
+  'conv.speed.fast': { en: 'fast', ko: '빠르게' },
+  'conv.checking': { en: 'Checking the settings…', ko: '설정을 확인하는 중…' },
+  'conv.input_caption': {
+    en: 'Input {size}×{size}; padding: {top} top, {bottom} bottom, {left} left, {right} right',
+    ko: '입력 {size}×{size}; 패딩: 위 {top}, 아래 {bottom}, 왼쪽 {left}, 오른쪽 {right}',
+  },
+  'conv.pad_cell': { en: 'padding', ko: '패딩' },
+  'conv.kernel_caption': { en: 'Kernel {size}×{size}, bias b = {bias}', ko: '커널 {size}×{size}, 편향 b = {bias}' },
+  'conv.window.MaxPooling2D': { en: 'Window {size}×{size}: the largest value (padding is ignored)', ko: '창 {size}×{size}: 가장 큰 값 (패딩은 무시)' },
+  'conv.window.AveragePooling2D': { en: 'Window {size}×{size}: the mean of the cells inside the image (padding is not counted)', ko: '창 {size}×{size}: 이미지 안 칸들의 평균 (패딩은 세지 않음)' },
+  'conv.output_caption': { en: 'Output {size}×{size}', ko: '출력 {size}×{size}' },
+  'conv.not_yet': { en: 'not computed yet', ko: '아직 계산하지 않음' },
+  'conv.press_play': { en: 'Press Play or Step to compute the first output cell.', ko: '재생이나 한 칸을 누르면 첫 출력 칸을 계산합니다.' },
+  'conv.formula': { en: 'Output size (height and width): {formula}', ko: '출력 크기 (높이와 너비): {formula}' },
+  'conv.model_formula': { en: 'In the model, {name} on its real input: {formula}', ko: '모델 안의 {name}, 실제 입력에서: {formula}' },
+  'conv.same': { en: '✓ The engine’s {kind} layer computes exactly this output for these numbers.', ko: '✓ 엔진의 {kind} 층도 이 숫자로 정확히 같은 출력을 계산합니다.' },
+  'conv.differs': { en: '✗ The engine’s {kind} layer computes a different output.', ko: '✗ 엔진의 {kind} 층은 다른 출력을 계산합니다.' },
+};
