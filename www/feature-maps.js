@@ -12,7 +12,7 @@ export const CHANNEL_CAP = 16;
 const TEST_IMAGES = 10000;
 
 /** Paints every pixel of `canvas` with `color(i) → [r, g, b]` (i in row-major order). */
-function paint(canvas, color) {
+export function paint(canvas, color) {
   const { width, height } = canvas;
   const context = canvas.getContext('2d');
   const image = context.createImageData(width, height);
@@ -28,7 +28,7 @@ function paint(canvas, color) {
 
 /** Grey levels for one channel of an HWC array, stretched to its own min..max (a constant
  * channel, e.g. a dead ReLU, is black). */
-function paintChannel(canvas, values, channels, channel) {
+export function paintChannel(canvas, values, channels, channel) {
   const pixels = canvas.width * canvas.height;
   let min = Infinity;
   let max = -Infinity;

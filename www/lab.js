@@ -5,10 +5,12 @@
 import { translateStatic } from './i18n.js';
 import { element } from './dom.js';
 import { ConvAnimator } from './conv-animator.js';
+import { EvaluationPanel } from './evaluation.js';
 
-/** The panels in tab order: id, module, and whether it has a formula line under its text. */
+/** The panels in tab order. */
 const PANELS = [
   { id: 'conv', View: ConvAnimator },
+  { id: 'evaluation', View: EvaluationPanel },
 ];
 
 /** The lab section with its tabs. */

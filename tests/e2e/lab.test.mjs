@@ -153,6 +153,47 @@ describe('the teaching lab', () => {
     await labScreenshot('lab-01-convolution');
   });
 
+  it('a small CNN trains for the panels that need a trained model', async (t) => {
+    await page.fill('#setting-train_size', '2000');
+    await page.evaluate(() => { window.convlab.lastRun = null; });
+    await page.click('#train');
+    await page.waitForFunction(() => window.convlab.lastRun, null, { timeout: 60000 });
+    const run = await page.evaluate(() => window.convlab.lastRun);
+    t.diagnostic(`Lesson CNN, 2,000 images, 1 epoch: ${run.seconds.toFixed(1)} s`);
+    assert.equal(run.reason, 'completed');
+  });
+
+  it('evaluation: the confusion matrix sums to the test images and a cell lists exactly its images', async (t) => {
+    await openTab('evaluation');
+    await page.click('#evaluation-run');
+    await page.locator('#confusion-matrix').waitFor();
+    const cells = await page.$$eval('.confusion-cell', (buttons) => buttons.map((b) => ({
+      label: Number(b.dataset.label), predicted: Number(b.dataset.predicted), count: Number(b.dataset.count) })));
+    assert.equal(cells.length, 100);
+    assert.equal(cells.reduce((sum, c) => sum + c.count, 0), 1000, 'the cells sum to the 1,000 test images');
+    const correct = cells.filter((c) => c.label === c.predicted).reduce((sum, c) => sum + c.count, 0);
+    const summary = await page.locator('#evaluation-summary').textContent();
+    assert.equal(summary, `Accuracy ${(correct / 10).toFixed(2)}% on 1,000 test images`);
+    t.diagnostic(summary);
+    const wrong = cells.filter((c) => c.label !== c.predicted).sort((a, b) => b.count - a.count)[0];
+    await page.click(`.confusion-cell[data-label="${wrong.label}"][data-predicted="${wrong.predicted}"]`);
+    await page.locator('#evaluation-cell').waitFor();
+    const listed = await page.$$eval('#evaluation-cell-images .thumb', (thumbs) => thumbs.map((f) => ({
+      index: Number(f.dataset.index), label: Number(f.dataset.label), predicted: Number(f.dataset.predicted) })));
+    assert.equal(listed.length, wrong.count, 'as many images as the cell counts');
+    assert.ok(listed.every((image) => image.label === wrong.label && image.predicted === wrong.predicted));
+    assert.equal(new Set(listed.map((image) => image.index)).size, listed.length, 'no image twice');
+    // The model itself, asked image by image, gives each listed image the cell's label and prediction.
+    const verdicts = await page.evaluate(async (indices) => Promise.all(indices.map(async (index) => {
+      const { label, probabilities } = await window.convlab.client.call('inspect', { index });
+      return { label, predicted: Array.from(probabilities).indexOf(Math.max(...probabilities)) };
+    })), listed.map((image) => image.index));
+    assert.ok(verdicts.every((v) => v.label === wrong.label && v.predicted === wrong.predicted));
+    assert.equal(await page.locator('#per-class .bar').count(), 10);
+    assert.ok(await page.locator('#evaluation-wrong .thumb').count() > 0);
+    await labScreenshot('lab-02-evaluation');
+  });
+
   it('no page errors and no console errors', () => {
     assert.deepEqual(errors, []);
   });
