@@ -6,11 +6,13 @@ import { translateStatic } from './i18n.js';
 import { element } from './dom.js';
 import { ConvAnimator } from './conv-animator.js';
 import { EvaluationPanel } from './evaluation.js';
+import { TransformTest } from './transform-test.js';
 
 /** The panels in tab order. */
 const PANELS = [
   { id: 'conv', View: ConvAnimator },
   { id: 'evaluation', View: EvaluationPanel },
+  { id: 'transform', View: TransformTest },
 ];
 
 /** The lab section with its tabs. */

@@ -420,6 +420,7 @@ client.ready.then(({ presets, default_training_config: defaults, wasm_ms: wasmMs
     client,
     presets,
     loadSpec: (spec) => builder.loadSpec(spec),
+    currentSpec: () => builder.spec(),
     trainSetup,
     isTraining: () => state.training,
   });

@@ -3,6 +3,7 @@
 
 import { t, onLanguageChange, formatPercent, formatNumber } from './i18n.js';
 import { element } from './dom.js';
+import { probabilityBars, argmax } from './probability-bars.js';
 
 /** The prediction panel. */
 export class PredictionView {
@@ -40,25 +41,13 @@ export class PredictionView {
     const result = this.result;
     if (result) {
       const probabilities = Array.from(result.probabilities);
-      const predicted = probabilities.indexOf(Math.max(...probabilities));
+      const predicted = argmax(probabilities);
       const correct = predicted === result.label;
       parts.push(element('p', { class: `verdict ${correct ? 'correct' : 'wrong'}`, id: 'prediction-verdict' },
         element('span', { text: t('prediction.predicted', { digit: predicted, probability: formatPercent(probabilities[predicted]) }) }),
         element('span', { text: t('prediction.true_label', { digit: result.label }) }),
         element('span', { class: 'mark', text: correct ? t('prediction.correct') : t('prediction.wrong') })));
-      const bars = element('ol', { class: 'bars', 'aria-label': t('prediction.bars') });
-      probabilities.forEach((p, digit) => {
-        const fill = element('span', { class: 'fill' });
-        fill.style.width = `${(p * 100).toFixed(1)}%`;
-        const classes = ['bar'];
-        if (digit === predicted) classes.push('predicted');
-        if (digit === result.label) classes.push('truth');
-        bars.append(element('li', { class: classes.join(' '), 'data-digit': String(digit) },
-          element('span', { class: 'digit', text: String(digit) }),
-          element('span', { class: 'track' }, fill),
-          element('span', { class: 'value', text: formatPercent(p) })));
-      });
-      parts.push(bars);
+      parts.push(probabilityBars(probabilities, { label: t('prediction.bars'), truth: result.label }));
     } else {
       parts.push(element('p', { class: 'hint', text: t(this.message || 'prediction.none') }));
     }

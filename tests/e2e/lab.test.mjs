@@ -20,6 +20,18 @@ async function setControl(selector, value) {
   }, value);
 }
 
+/** Pixels of a canvas close to `rgb`. */
+function pixelsOf(selector, [r, g, b]) {
+  return page.$eval(selector, (canvas, [r, g, b]) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 60) count += 1;
+    }
+    return count;
+  }, [r, g, b]);
+}
+
 /** Shows the lab's tab `id` and scrolls it into view. */
 async function openTab(id) {
   await page.click(`#lab-tab-${id}`);
@@ -159,14 +171,18 @@ describe('the teaching lab', () => {
     await page.click('#train');
     await page.waitForFunction(() => window.convlab.lastRun, null, { timeout: 60000 });
     const run = await page.evaluate(() => window.convlab.lastRun);
-    t.diagnostic(`Lesson CNN, 2,000 images, 1 epoch: ${run.seconds.toFixed(1)} s`);
     assert.equal(run.reason, 'completed');
+    const started = Date.now();
+    await page.waitForFunction(() => /Test accuracy: [\d.]+%/.test(document.getElementById('test-accuracy').textContent), null, { timeout: 60000 });
+    t.diagnostic(`Lesson CNN, 2,000 images, 1 epoch: ${run.seconds.toFixed(1)} s; the page's evaluation on 10,000 test images took ${Date.now() - started} ms more`);
   });
 
   it('evaluation: the confusion matrix sums to the test images and a cell lists exactly its images', async (t) => {
     await openTab('evaluation');
+    const started = Date.now();
     await page.click('#evaluation-run');
     await page.locator('#confusion-matrix').waitFor();
+    t.diagnostic(`confusion matrix of 1,000 test images in ${Date.now() - started} ms`);
     const cells = await page.$$eval('.confusion-cell', (buttons) => buttons.map((b) => ({
       label: Number(b.dataset.label), predicted: Number(b.dataset.predicted), count: Number(b.dataset.count) })));
     assert.equal(cells.length, 100);
@@ -178,6 +194,7 @@ describe('the teaching lab', () => {
     const wrong = cells.filter((c) => c.label !== c.predicted).sort((a, b) => b.count - a.count)[0];
     await page.click(`.confusion-cell[data-label="${wrong.label}"][data-predicted="${wrong.predicted}"]`);
     await page.locator('#evaluation-cell').waitFor();
+    t.diagnostic(`cell listed after ${Date.now() - started} ms`);
     const listed = await page.$$eval('#evaluation-cell-images .thumb', (thumbs) => thumbs.map((f) => ({
       index: Number(f.dataset.index), label: Number(f.dataset.label), predicted: Number(f.dataset.predicted) })));
     assert.equal(listed.length, wrong.count, 'as many images as the cell counts');
@@ -189,9 +206,57 @@ describe('the teaching lab', () => {
       return { label, predicted: Array.from(probabilities).indexOf(Math.max(...probabilities)) };
     })), listed.map((image) => image.index));
     assert.ok(verdicts.every((v) => v.label === wrong.label && v.predicted === wrong.predicted));
+    t.diagnostic(`${listed.length} images checked one by one after ${Date.now() - started} ms`);
     assert.equal(await page.locator('#per-class .bar').count(), 10);
     assert.ok(await page.locator('#evaluation-wrong .thumb').count() > 0);
     await labScreenshot('lab-02-evaluation');
+  });
+
+  it('rotate / shift: 0° gives exactly the engine’s prediction; the accuracy-vs-angle chart renders', async (t) => {
+    await openTab('transform');
+    await setControl('#transform-index', 7);
+    await page.waitForFunction(() => window.convlab.lab.view('transform').result?.index === 7);
+    const { shown, engine } = await page.evaluate(async () => {
+      const result = window.convlab.lab.view('transform').result;
+      const inspected = await window.convlab.client.call('inspect', { index: 7 });
+      return {
+        shown: { probabilities: Array.from(result.probabilities), image: Array.from(result.image), original: Array.from(result.original) },
+        engine: { probabilities: Array.from(inspected.probabilities), image: Array.from(inspected.image) },
+      };
+    });
+    assert.deepEqual(shown.probabilities, engine.probabilities, 'the same probabilities, bit for bit');
+    assert.deepEqual(shown.image, engine.image, 'the model saw the original image');
+    assert.deepEqual(shown.original, engine.image);
+    const matrix = await page.$$eval('#transform-matrix tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    assert.deepEqual(matrix, [['1.000', '0.000', '0.000'], ['0.000', '1.000', '0.000'], ['0.000', '0.000', '1.000']]);
+
+    // 90° counter-clockwise about (13.5, 13.5): [[cos, sin, …], [−sin, cos, …]].
+    await page.$eval('#transform-angle', (slider) => {
+      slider.value = '90';
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.waitForFunction(() => document.querySelector('#transform-matrix td')?.textContent === '0.000');
+    const rotated = await page.$$eval('#transform-matrix tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    assert.deepEqual(rotated, [['0.000', '1.000', '0.000'], ['-1.000', '0.000', '27.000'], ['0.000', '0.000', '1.000']]);
+    assert.notDeepEqual(await page.evaluate(() => Array.from(window.convlab.lab.view('transform').result.image)), engine.image);
+    assert.match(await page.locator('#transform-verdict').textContent(), /Prediction: \d/);
+
+    await setControl('#rotation-count', 200);
+    await setControl('#rotation-step', 30);
+    const started = Date.now();
+    await page.click('#rotation-run');
+    await page.waitForFunction(() => {
+      const view = window.convlab.lab.view('transform');
+      return view.curves.length === 1 && view.curves[0].points.length === 13 && !view.progress;
+    }, null, { timeout: 60000 });
+    const points = await page.evaluate(() => window.convlab.lab.view('transform').curves[0].points);
+    t.diagnostic(`accuracy vs angle (200 images, every 30°) in ${Date.now() - started} ms: ${points.map(([a, v]) => `${a}°:${(v * 100).toFixed(0)}%`).join(' ')}`);
+    const upright = points.find(([angle]) => angle === 0)[1];
+    const flipped = points.find(([angle]) => angle === 180)[1];
+    assert.ok(upright > flipped + 0.2, `upright ${upright} beats upside down ${flipped}`);
+    assert.ok(await pixelsOf('#rotation-chart', [0, 114, 178]) > 100, 'the curve is drawn');
+    assert.match(await page.locator('#rotation-legend li').textContent(), /Lesson CNN \(upright \d+\.\d%, upside down \d+\.\d%\)/);
+    await labScreenshot('lab-03-rotate-shift');
   });
 
   it('no page errors and no console errors', () => {
