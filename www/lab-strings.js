@@ -94,4 +94,16 @@ export const LAB_STRINGS = {
   'transform.chart_x': { en: 'rotation angle (°)', ko: '회전 각도 (°)' },
   'transform.chart_empty': { en: 'Press “Chart the current model”', ko: '“현재 모델 그리기”를 누르세요' },
   'transform.legend_detail': { en: '(upright {upright}, upside down {flipped})', ko: '(똑바로 {upright}, 거꾸로 {flipped})' },
+
+  'lab.draw.title': { en: 'Draw a digit', ko: '숫자 그리기' },
+  'lab.draw.explain': {
+    en: 'Draw a digit with the mouse or a finger. It is prepared as MNIST was: the ink is fitted into a 20×20 box keeping its shape, smoothed, and moved so that its centre of mass is the centre of a 28×28 image. Then the model predicts it.',
+    ko: '마우스나 손가락으로 숫자를 그려 보세요. MNIST와 똑같이 준비됩니다: 잉크를 모양을 유지한 채 20×20 상자에 맞추고, 부드럽게 한 뒤, 질량 중심이 28×28 이미지의 가운데에 오도록 옮깁니다. 그다음 모델이 예측합니다.',
+  },
+  'draw.canvas_label': { en: 'Drawing area: draw a digit with the mouse or a finger', ko: '그리기 영역: 마우스나 손가락으로 숫자를 그리세요' },
+  'draw.canvas_caption': { en: 'Draw here', ko: '여기에 그리세요' },
+  'draw.clear': { en: 'Clear', ko: '지우기' },
+  'draw.hint': { en: 'Draw a digit from 0 to 9 in the black square.', ko: '검은 네모 안에 0부터 9까지의 숫자를 그리세요.' },
+  'draw.prepared': { en: 'As the model sees it (28×28)', ko: '모델이 보는 모습 (28×28)' },
+  'draw.prepared_hint': { en: 'The ring marks the centre; the centre of mass of the ink sits on it.', ko: '고리가 가운데를 표시합니다; 잉크의 질량 중심이 그 위에 놓입니다.' },
 };

@@ -7,12 +7,14 @@ import { element } from './dom.js';
 import { ConvAnimator } from './conv-animator.js';
 import { EvaluationPanel } from './evaluation.js';
 import { TransformTest } from './transform-test.js';
+import { DrawDigit } from './draw-digit.js';
 
 /** The panels in tab order. */
 const PANELS = [
   { id: 'conv', View: ConvAnimator },
   { id: 'evaluation', View: EvaluationPanel },
   { id: 'transform', View: TransformTest },
+  { id: 'draw', View: DrawDigit },
 ];
 
 /** The lab section with its tabs. */

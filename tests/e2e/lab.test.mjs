@@ -259,6 +259,45 @@ describe('the teaching lab', () => {
     await labScreenshot('lab-03-rotate-shift');
   });
 
+  it('draw a digit: a mouse stroke becomes a 28×28 MNIST image centred by its mass, with a prediction', async (t) => {
+    await openTab('draw');
+    const canvas = page.locator('#draw-canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    // A "7": a bar along the top, then a slanted stroke down, drawn off-centre on purpose.
+    const stroke = [[60, 40], [170, 40], [150, 90], [125, 150], [105, 210]];
+    await page.mouse.move(box.x + stroke[0][0], box.y + stroke[0][1]);
+    await page.mouse.down();
+    for (const [x, y] of stroke.slice(1)) await page.mouse.move(box.x + x, box.y + y, { steps: 8 });
+    await page.mouse.up();
+    await page.locator('#draw-verdict').waitFor();
+    await page.waitForFunction(() => !window.convlab.lab.view('draw').busy);
+    const image = await page.evaluate(() => Array.from(window.convlab.lab.view('draw').result.image));
+    assert.equal(image.length, 784);
+    let total = 0;
+    let rows = 0;
+    let cols = 0;
+    image.forEach((v, i) => {
+      total += v;
+      rows += v * Math.floor(i / 28);
+      cols += v * (i % 28);
+    });
+    const centre = [rows / total, cols / total];
+    t.diagnostic(`centre of mass (${centre[0].toFixed(3)}, ${centre[1].toFixed(3)}); ${await page.locator('#draw-verdict').textContent()}`);
+    assert.ok(Math.abs(centre[0] - 13.5) <= 1 && Math.abs(centre[1] - 13.5) <= 1, `centre of mass ${centre}`);
+    // The digit fills the 20×20 box: its taller side spans 20 pixels (21 when centring puts an
+    // edge half-way into a pixel).
+    const inked = (line) => line.some((v) => v > 0.05);
+    const inkRows = Array.from({ length: 28 }, (_, r) => inked(image.slice(r * 28, r * 28 + 28))).filter(Boolean).length;
+    assert.ok(inkRows >= 20 && inkRows <= 22, `${inkRows} rows of ink`);
+    assert.match(await page.locator('#draw-verdict').textContent(), /^Prediction: \d \(\d+\.\d%\)$/);
+    assert.equal(await page.locator('#draw-bars .bar').count(), 10);
+    assert.ok(await page.locator('#draw-maps canvas').count() > 0, 'feature maps of the drawing');
+    await labScreenshot('lab-04-draw-digit');
+    await page.click('#draw-clear');
+    await page.locator('#draw-hint').waitFor();
+  });
+
   it('no page errors and no console errors', () => {
     assert.deepEqual(errors, []);
   });
