@@ -8,6 +8,7 @@ import { ConvAnimator } from './conv-animator.js';
 import { EvaluationPanel } from './evaluation.js';
 import { TransformTest } from './transform-test.js';
 import { DrawDigit } from './draw-digit.js';
+import { RunCompare } from './run-compare.js';
 
 /** The panels in tab order. */
 const PANELS = [
@@ -15,6 +16,7 @@ const PANELS = [
   { id: 'evaluation', View: EvaluationPanel },
   { id: 'transform', View: TransformTest },
   { id: 'draw', View: DrawDigit },
+  { id: 'runs', View: RunCompare },
 ];
 
 /** The lab section with its tabs. */

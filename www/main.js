@@ -224,6 +224,8 @@ async function train({ fresh = false } = {}) {
   state.training = true;
   updateTrainButton();
   status.say('status.starting');
+  // Without a rebuild the run goes on from the weights the last run left.
+  const continued = !fresh && modelKey() === state.builtKey && state.curves.end > 0;
   try {
     await ensureModel({ fresh });
     const config = panel.config();
@@ -236,7 +238,7 @@ async function train({ fresh = false } = {}) {
       progress: null,
     };
     prediction.showTest(null);
-    lab.runStarted({ builderSpec: builder.spec(), spec: effectiveSpec(), values: { ...panel.values }, config, trainSize: panel.trainSize() });
+    lab.runStarted({ builderSpec: builder.spec(), spec: effectiveSpec(), values: { ...panel.values }, config, continued });
     return true;
   } catch (error) {
     state.training = false;
@@ -421,6 +423,7 @@ client.ready.then(({ presets, default_training_config: defaults, wasm_ms: wasmMs
     presets,
     loadSpec: (spec) => builder.loadSpec(spec),
     currentSpec: () => builder.spec(),
+    currentValues: () => ({ ...panel.values }),
     trainSetup,
     isTraining: () => state.training,
   });

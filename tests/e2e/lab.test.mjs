@@ -20,6 +20,16 @@ async function setControl(selector, value) {
   }, value);
 }
 
+/** Clicks Train and waits for the run's end and the page's test-set evaluation after it. */
+async function trainAndWait() {
+  await page.evaluate(() => { window.convlab.lastRun = null; });
+  await page.locator('#train:not([disabled])').waitFor();
+  await page.click('#train');
+  await page.waitForFunction(() => window.convlab.lastRun, null, { timeout: 90000 });
+  await page.waitForFunction(() => /Test accuracy: [\d.]+%/.test(document.getElementById('test-accuracy').textContent), null, { timeout: 60000 });
+  return page.evaluate(() => window.convlab.lastRun);
+}
+
 /** Pixels of a canvas close to `rgb`. */
 function pixelsOf(selector, [r, g, b]) {
   return page.$eval(selector, (canvas, [r, g, b]) => {
@@ -167,14 +177,10 @@ describe('the teaching lab', () => {
 
   it('a small CNN trains for the panels that need a trained model', async (t) => {
     await page.fill('#setting-train_size', '2000');
-    await page.evaluate(() => { window.convlab.lastRun = null; });
-    await page.click('#train');
-    await page.waitForFunction(() => window.convlab.lastRun, null, { timeout: 60000 });
-    const run = await page.evaluate(() => window.convlab.lastRun);
-    assert.equal(run.reason, 'completed');
     const started = Date.now();
-    await page.waitForFunction(() => /Test accuracy: [\d.]+%/.test(document.getElementById('test-accuracy').textContent), null, { timeout: 60000 });
-    t.diagnostic(`Lesson CNN, 2,000 images, 1 epoch: ${run.seconds.toFixed(1)} s; the page's evaluation on 10,000 test images took ${Date.now() - started} ms more`);
+    const run = await trainAndWait();
+    assert.equal(run.reason, 'completed');
+    t.diagnostic(`Lesson CNN, 2,000 images, 1 epoch: ${run.seconds.toFixed(1)} s of training; ${Date.now() - started} ms with the page's evaluation on 10,000 test images`);
   });
 
   it('evaluation: the confusion matrix sums to the test images and a cell lists exactly its images', async (t) => {
@@ -296,6 +302,46 @@ describe('the teaching lab', () => {
     await labScreenshot('lab-04-draw-digit');
     await page.click('#draw-clear');
     await page.locator('#draw-hint').waitFor();
+  });
+
+  it('compare runs: SGD and Adam runs overlay two curves with a settings diff naming the optimizer; a race repeats them', async (t) => {
+    await openTab('runs');
+    await page.getByRole('button', { name: 'Lesson MLP' }).click();
+    await page.waitForFunction(() => !window.convlab.state.checking);
+    await page.fill('#setting-train_size', '1000');
+    for (const optimizer of ['sgd', 'adam']) {
+      await page.selectOption('#setting-optimizer', optimizer);
+      await page.click('#reset');
+      await trainAndWait();
+    }
+    const runs = await page.$$eval('#runs-table tbody tr', (rows) => rows.map((row) => row.dataset.run));
+    assert.deepEqual(runs, ['1', '2', '3'], 'the CNN run and the two new ones are listed');
+    await page.uncheck('#run-select-1');
+    await page.waitForTimeout(100);
+    const sgdOrange = [213, 94, 0];
+    const adamGreen = [0, 158, 115];
+    assert.ok(await pixelsOf('#runs-loss', sgdOrange) > 100, 'run 2 (SGD) is drawn');
+    assert.ok(await pixelsOf('#runs-loss', adamGreen) > 100, 'run 3 (Adam) is drawn');
+    assert.ok(await pixelsOf('#runs-accuracy', adamGreen) > 100);
+    const diff = await page.$$eval('#runs-diff tbody tr', (rows) => rows.map((row) => [row.dataset.setting, ...[...row.cells].slice(1).map((c) => c.textContent)]));
+    t.diagnostic(`settings diff: ${JSON.stringify(diff)}`);
+    assert.deepEqual(diff.find((row) => row[0] === 'setting.optimizer'), ['setting.optimizer', 'SGD', 'Adam']);
+    assert.equal(await page.locator('#runs-diff tbody tr[data-setting="setting.optimizer"] th').textContent(), 'Optimizer');
+    assert.ok(!diff.some((row) => row[0] === 'setting.seed'), 'same seed: not a difference');
+    await labScreenshot('lab-05-compare-runs');
+
+    const started = Date.now();
+    await page.click('#runs-race');
+    await page.waitForFunction(() => {
+      const view = window.convlab.lab.view('runs');
+      return !view.race && view.runs.length === 5 && view.runs[4].test;
+    }, null, { timeout: 90000 });
+    const raced = await page.evaluate(() => window.convlab.lab.view('runs').runs.slice(3).map((run) => ({
+      tag: run.tag, optimizer: run.values.optimizer, seed: run.values.seed, size: run.values.train_size, status: run.status, continues: run.continues })));
+    t.diagnostic(`race of 2 runs in ${Date.now() - started} ms: ${JSON.stringify(raced)}`);
+    assert.deepEqual(raced.map((r) => r.optimizer), ['sgd', 'adam']);
+    assert.ok(raced.every((r) => r.seed === raced[0].seed && r.size === 1000 && r.status === 'completed' && r.continues === null));
+    assert.deepEqual(raced.map((r) => r.tag), ['again as run 2', 'again as run 3']);
   });
 
   it('no page errors and no console errors', () => {
