@@ -45,8 +45,9 @@ export class LineChart {
   /**
    * @param {HTMLCanvasElement} canvas sized by CSS; the chart follows its size
    * @param {{xLabel?: string, emptyText?: string, xMin?: number, xMax?: number, yMin?: number,
-   *   yMax?: number}} options fixed bounds (accuracy is 0–1, x starts at 0); free bounds fit the
-   *   data
+   *   yMax?: number, yFormat?: (value: number) => string}} options fixed bounds (accuracy is 0–1,
+   *   x starts at 0); free bounds fit the data. `yFormat` writes the y ticks (e.g. powers of ten
+   *   for a log scale).
    */
   constructor(canvas, options = {}) {
     this.canvas = canvas;
@@ -118,7 +119,7 @@ export class LineChart {
       context.moveTo(plot.left, y(value));
       context.lineTo(plot.right, y(value));
       context.stroke();
-      context.fillText(formatTick(value), plot.left - 6, y(value));
+      context.fillText((this.options.yFormat || formatTick)(value), plot.left - 6, y(value));
     }
     context.textAlign = 'center';
     context.textBaseline = 'top';

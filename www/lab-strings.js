@@ -143,4 +143,23 @@ export const LAB_STRINGS = {
   'runs.start': { en: 'Weights at the start', ko: '시작 가중치' },
   'runs.fresh': { en: 'fresh', ko: '새로 초기화' },
   'runs.continues': { en: 'where run {run} ended', ko: '{run}번 실행이 끝난 곳에서' },
+
+  'lab.gradients.title': { en: 'Gradient flow', ko: '기울기 흐름' },
+  'lab.gradients.explain': {
+    en: 'Backpropagation multiplies the gradient by each layer’s derivative on its way to the input. The sigmoid’s derivative is at most 0.25, so in a deep sigmoid stack the gradients shrink layer by layer (they vanish) and the first layers barely learn; ReLU passes them on (its derivative is 1 where it is active). ∂L/∂W₁ = ∂L/∂y · σ′ · W · σ′ · W ⋯',
+    ko: '역전파는 입력 쪽으로 가면서 기울기에 각 층의 도함수를 곱합니다. 시그모이드의 도함수는 최대 0.25라서 깊은 시그모이드 층에서는 기울기가 층마다 줄어들어(사라져) 앞쪽 층이 거의 배우지 못합니다; ReLU는 활성인 곳에서 도함수가 1이라 기울기를 그대로 전합니다. ∂L/∂W₁ = ∂L/∂y · σ′ · W · σ′ · W ⋯',
+  },
+  'gradients.load': { en: 'Load {layers} × Dense({units}, {activation})', ko: '{layers} × Dense({units}, {activation}) 불러오기' },
+  'gradients.then_train': { en: 'then press Train and watch the layers.', ko: '그다음 학습을 누르고 층들을 지켜보세요.' },
+  'gradients.chart_caption': { en: 'Gradient norm ‖∂L/∂W‖ of each layer during training (log scale)', ko: '학습 중 층별 기울기 노름 ‖∂L/∂W‖ (로그 눈금)' },
+  'gradients.empty': { en: 'Train a model to see its gradients', ko: '모델을 학습시키면 기울기가 보입니다' },
+  'gradients.table_caption': { en: 'The latest batch, input side first', ko: '가장 최근 배치, 입력 쪽부터' },
+  'gradients.layer': { en: 'Layer', ko: '층' },
+  'gradients.weight_norm': { en: '‖W‖', ko: '‖W‖' },
+  'gradients.gradient_norm': { en: '‖∂L/∂W‖', ko: '‖∂L/∂W‖' },
+  'gradients.mean_gradient': { en: 'mean |∂L/∂W|', ko: '평균 |∂L/∂W|' },
+  'gradients.weight_histogram': { en: 'Weights', ko: '가중치' },
+  'gradients.gradient_histogram': { en: 'Gradients', ko: '기울기' },
+  'gradients.weight_histogram_label': { en: 'Histogram of the weights of {name}, from −{limit} to {limit}', ko: '{name}의 가중치 히스토그램, −{limit}부터 {limit}까지' },
+  'gradients.gradient_histogram_label': { en: 'Histogram of the gradients of {name}, from −{limit} to {limit}', ko: '{name}의 기울기 히스토그램, −{limit}부터 {limit}까지' },
 };

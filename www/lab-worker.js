@@ -6,9 +6,6 @@ import { forwardWithWeights, lossSurface, optimizerPath, transformMatrix, prepro
 /** Histogram bins of the gradient-flow panel. */
 const GRADIENT_BINS = 21;
 
-/** Gradient statistics go to the page at most this often while training. */
-const GRADIENT_EVERY_MS = 250;
-
 /** The feature maps of the model for the image last run through it: `[{layer, name,
  * class_name, shape, values}]`. */
 function featureMaps(playground) {
@@ -79,13 +76,8 @@ export function labMethods(playground) {
   };
 }
 
-let lastGradientPost = -Infinity;
-
-/** While training: sends `gradient-stats` (`{batch, layers}`) at most every GRADIENT_EVERY_MS,
- * and always for the run's last batch. */
-export function reportGradients(playground, post, batch, last) {
-  const now = performance.now();
-  if (!last && now - lastGradientPost < GRADIENT_EVERY_MS) return;
-  lastGradientPost = now;
+/** While training, with every report of batches (at most every 50 ms): sends `gradient-stats`
+ * (`{batch, layers}`) of the last batch. */
+export function reportGradients(playground, post, batch) {
   post('gradient-stats', { batch, layers: playground.gradientStats(GRADIENT_BINS) });
 }

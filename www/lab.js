@@ -9,6 +9,7 @@ import { EvaluationPanel } from './evaluation.js';
 import { TransformTest } from './transform-test.js';
 import { DrawDigit } from './draw-digit.js';
 import { RunCompare } from './run-compare.js';
+import { GradientFlow } from './gradient-flow.js';
 
 /** The panels in tab order. */
 const PANELS = [
@@ -17,6 +18,7 @@ const PANELS = [
   { id: 'transform', View: TransformTest },
   { id: 'draw', View: DrawDigit },
   { id: 'runs', View: RunCompare },
+  { id: 'gradients', View: GradientFlow },
 ];
 
 /** The lab section with its tabs. */

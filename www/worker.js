@@ -166,8 +166,7 @@ async function trainLoop(currentRun) {
       steps: pending,
       images_per_second: windowMs > 0 ? (windowImages * 1000) / windowMs : 0,
     });
-    const lastStep = pending[pending.length - 1];
-    reportGradients(playground, post, lastStep.batch, lastStep.finished);
+    reportGradients(playground, post, pending[pending.length - 1].batch);
     pending = [];
     lastReport = last.end;
   };

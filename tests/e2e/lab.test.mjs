@@ -344,6 +344,30 @@ describe('the teaching lab', () => {
     assert.deepEqual(raced.map((r) => r.tag), ['again as run 2', 'again as run 3']);
   });
 
+  it('gradient flow: in a deep sigmoid stack the gradients shrink towards the input', async (t) => {
+    await openTab('gradients');
+    await page.click('#gradients-load-sigmoid');
+    await page.waitForFunction(() => !window.convlab.state.checking && window.convlab.state.view?.layers.length === 7);
+    await page.fill('#setting-train_size', '3000');
+    await page.fill('#setting-epochs', '2');
+    await trainAndWait();
+    await page.fill('#setting-epochs', '1');
+    await page.waitForTimeout(200);
+    const layers = await page.evaluate(() => window.convlab.lab.view('gradients').latest);
+    const history = await page.evaluate(() => window.convlab.lab.view('gradients').history.length);
+    const means = layers.map((layer) => layer.gradients.mean_abs);
+    t.diagnostic(`${history} snapshots; mean |gradient| from input to output: ${means.map((m) => m.toExponential(1)).join(', ')}`);
+    assert.equal(layers.length, 6, 'five hidden Dense layers and the output layer');
+    assert.ok(history >= 5, 'snapshots while training');
+    assert.ok(means[0] * 10 < means[5], 'the first layer gets a tenth of the last layer’s gradient or less');
+    assert.equal(await page.locator('#gradients-table tbody tr').count(), 6);
+    assert.equal(await page.locator('#gradients-legend li').count(), 6);
+    for (const [r, g, b] of [[0, 114, 178], [86, 180, 233]]) {
+      assert.ok(await pixelsOf('#gradients-chart', [r, g, b]) > 50, `the line of colour ${[r, g, b]} is drawn`);
+    }
+    await labScreenshot('lab-06-gradient-flow');
+  });
+
   it('no page errors and no console errors', () => {
     assert.deepEqual(errors, []);
   });
