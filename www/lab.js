@@ -10,6 +10,8 @@ import { TransformTest } from './transform-test.js';
 import { DrawDigit } from './draw-digit.js';
 import { RunCompare } from './run-compare.js';
 import { GradientFlow } from './gradient-flow.js';
+import { OptimizerPlayground } from './optimizer-playground.js';
+import { OverfittingLab } from './overfitting-lab.js';
 
 /** The panels in tab order. */
 const PANELS = [
@@ -19,6 +21,8 @@ const PANELS = [
   { id: 'draw', View: DrawDigit },
   { id: 'runs', View: RunCompare },
   { id: 'gradients', View: GradientFlow },
+  { id: 'optimizers', View: OptimizerPlayground },
+  { id: 'overfitting', View: OverfittingLab },
 ];
 
 /** The lab section with its tabs. */

@@ -218,8 +218,9 @@ function updateTrainButton() {
 }
 
 /** Trains the model on screen (with fresh weights when `fresh`, else continuing from the weights
- * it has); resolves with whether the run started. */
-async function train({ fresh = false } = {}) {
+ * it has); `tag` (`{key, params}`) names the run in the lab's run list. Resolves with whether the
+ * run started. */
+async function train({ fresh = false, tag = null } = {}) {
   panel.showError(null);
   state.training = true;
   updateTrainButton();
@@ -238,7 +239,7 @@ async function train({ fresh = false } = {}) {
       progress: null,
     };
     prediction.showTest(null);
-    lab.runStarted({ builderSpec: builder.spec(), spec: effectiveSpec(), values: { ...panel.values }, config, continued });
+    lab.runStarted({ builderSpec: builder.spec(), spec: effectiveSpec(), values: { ...panel.values }, config, continued, tag });
     return true;
   } catch (error) {
     state.training = false;
@@ -252,14 +253,14 @@ async function train({ fresh = false } = {}) {
 /** Puts `spec` in the builder and `values` in the training panel, then trains with fresh weights
  * (the lab's race and overfitting setups); resolves with the run's `training-ended` news, or
  * null when it could not start. */
-async function trainSetup({ spec, values }) {
+async function trainSetup({ spec, values, tag = null }) {
   if (state.training) return null;
   builder.loadSpec(spec);
   panel.setValues(values);
   await checkModel();
   if (state.specError) return null;
   const ended = new Promise((resolve) => client.once('training-ended', resolve));
-  return (await train({ fresh: true })) ? ended : null;
+  return (await train({ fresh: true, tag })) ? ended : null;
 }
 
 function onSteps({ steps, images_per_second: speed }) {

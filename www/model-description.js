@@ -28,9 +28,16 @@ function describeLayer({ class_name: name, config }) {
   }
 }
 
-/** The layers of a Keras `modelTopology` spec in one line. */
+/** The layers of a Keras `modelTopology` spec in one line; a repeated run of layers is written
+ * once with its count (`5 × Dense(64, sigmoid)`). */
 export function describeModel(spec) {
-  return spec.config.layers.map(describeLayer).join(' → ');
+  const parts = [];
+  for (const text of spec.config.layers.map(describeLayer)) {
+    const last = parts[parts.length - 1];
+    if (last && last.text === text) last.count += 1;
+    else parts.push({ text, count: 1 });
+  }
+  return parts.map(({ text, count }) => (count > 1 ? `${count} × ${text}` : text)).join(' → ');
 }
 
 /** The lesson preset's name when `spec` has exactly its layers, else the one-line description. */

@@ -36,6 +36,14 @@ const OPTIMIZER_RACE = [
   { optimizer: 'adam', learning_rate: 0.001 },
 ];
 
+/** A run's tag (`{key, params}`) in the current language; a list in `params` is of i18n keys,
+ * joined with " + ". */
+export function tagText({ key, params = {} }) {
+  const shown = Object.fromEntries(Object.entries(params).map(([name, value]) => [name,
+    Array.isArray(value) ? value.map((item) => t(item)).join(' + ') : value]));
+  return t(key, shown);
+}
+
 /** The run list and its comparison. */
 export class RunCompare {
   constructor(root, { client, presets, trainSetup, currentSpec, currentValues, isTraining }) {
@@ -63,7 +71,7 @@ export class RunCompare {
     const number = this.runs.length + 1;
     const previous = this.runs[this.runs.length - 1];
     this.current = { ...run, id: number, status: 'training', batches: [], epochs: [], test: null,
-      tag: this.race ? this.race.tag : null, continues: run.continued && previous ? previous.id : null };
+      continues: run.continued && previous ? previous.id : null };
     this.runs.push(this.current);
     this.selected.add(number);
     this.render();
@@ -129,7 +137,7 @@ export class RunCompare {
     const runs = this.runs.filter((run) => this.selected.has(run.id));
     const { seed, train_size: trainSize } = runs[0].values;
     return this.runRace(runs.map((run) => ({
-      spec: run.builderSpec, values: { ...run.values, seed, train_size: trainSize }, tag: t('runs.race_tag', { run: run.id }) })));
+      spec: run.builderSpec, values: { ...run.values, seed, train_size: trainSize }, tag: { key: 'runs.race_tag', params: { run: run.id } } })));
   }
 
   /** SGD, SGD + momentum and Adam on the model and settings on screen. */
@@ -137,11 +145,14 @@ export class RunCompare {
     const spec = this.currentSpec();
     const values = this.currentValues();
     return this.runRace(OPTIMIZER_RACE.map((optimizer) => ({
-      spec, values: { ...values, ...optimizer }, tag: t(`optimizer.${optimizer.optimizer}`) })));
+      spec, values: { ...values, ...optimizer }, tag: { key: `optimizer.${optimizer.optimizer}` } })));
   }
 
+  /** A ticked run's colour: distinct among the ticked runs (by their order in the list). */
   color(run) {
-    return PALETTE[(run.id - 1) % PALETTE.length];
+    const ticked = this.runs.filter((r) => this.selected.has(r.id));
+    const index = ticked.indexOf(run);
+    return index < 0 ? 'transparent' : PALETTE[index % PALETTE.length];
   }
 
   render() {
@@ -161,7 +172,7 @@ export class RunCompare {
       this.render();
     });
     const status = element('p', { class: 'hint', id: 'runs-status', role: 'status',
-      text: this.race ? t('runs.racing', { done: this.race.done + 1, total: this.race.total, tag: this.race.tag }) : '' });
+      text: this.race ? t('runs.racing', { done: this.race.done + 1, total: this.race.total, tag: tagText(this.race.tag) }) : '' });
     this.table = element('div', { class: 'runs-table-box' });
     this.lossCanvas = element('canvas', { class: 'lab-chart', id: 'runs-loss', role: 'img', 'aria-label': t('chart.loss') });
     this.accuracyCanvas = element('canvas', { class: 'lab-chart', id: 'runs-accuracy', role: 'img', 'aria-label': t('chart.accuracy') });
@@ -202,7 +213,7 @@ export class RunCompare {
       const train = run.last ? `${run.last.epoch_loss.toFixed(3)} / ${formatPercent(run.last.epoch_accuracy)}` : '–';
       const validation = lastEpoch && lastEpoch.val_loss != null ? `${lastEpoch.val_loss.toFixed(3)} / ${formatPercent(lastEpoch.val_accuracy)}` : '–';
       const test = run.test ? formatPercent(run.test.accuracy, 2) : '–';
-      const label = run.tag ? `${run.id} · ${run.tag}` : String(run.id);
+      const label = run.tag ? `${run.id} · ${tagText(run.tag)}` : String(run.id);
       return element('tr', { 'data-run': String(run.id) },
         element('td', {}, element('span', { class: 'field checkbox' }, box, swatch, element('label', { for: id, text: t('runs.run_label', { run: label }) }))),
         element('td', { class: 'model', text: modelName(run.builderSpec, this.presets) }),

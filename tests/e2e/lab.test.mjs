@@ -318,11 +318,12 @@ describe('the teaching lab', () => {
     assert.deepEqual(runs, ['1', '2', '3'], 'the CNN run and the two new ones are listed');
     await page.uncheck('#run-select-1');
     await page.waitForTimeout(100);
-    const sgdOrange = [213, 94, 0];
-    const adamGreen = [0, 158, 115];
-    assert.ok(await pixelsOf('#runs-loss', sgdOrange) > 100, 'run 2 (SGD) is drawn');
-    assert.ok(await pixelsOf('#runs-loss', adamGreen) > 100, 'run 3 (Adam) is drawn');
-    assert.ok(await pixelsOf('#runs-accuracy', adamGreen) > 100);
+    // The ticked runs take the first two colours.
+    const sgdBlue = [0, 114, 178];
+    const adamOrange = [213, 94, 0];
+    assert.ok(await pixelsOf('#runs-loss', sgdBlue) > 100, 'run 2 (SGD) is drawn');
+    assert.ok(await pixelsOf('#runs-loss', adamOrange) > 100, 'run 3 (Adam) is drawn');
+    assert.ok(await pixelsOf('#runs-accuracy', adamOrange) > 100);
     const diff = await page.$$eval('#runs-diff tbody tr', (rows) => rows.map((row) => [row.dataset.setting, ...[...row.cells].slice(1).map((c) => c.textContent)]));
     t.diagnostic(`settings diff: ${JSON.stringify(diff)}`);
     assert.deepEqual(diff.find((row) => row[0] === 'setting.optimizer'), ['setting.optimizer', 'SGD', 'Adam']);
@@ -337,11 +338,11 @@ describe('the teaching lab', () => {
       return !view.race && view.runs.length === 5 && view.runs[4].test;
     }, null, { timeout: 90000 });
     const raced = await page.evaluate(() => window.convlab.lab.view('runs').runs.slice(3).map((run) => ({
-      tag: run.tag, optimizer: run.values.optimizer, seed: run.values.seed, size: run.values.train_size, status: run.status, continues: run.continues })));
+      tag: document.querySelector(`#runs-table tr[data-run="${run.id}"] label`).textContent, optimizer: run.values.optimizer, seed: run.values.seed, size: run.values.train_size, status: run.status, continues: run.continues })));
     t.diagnostic(`race of 2 runs in ${Date.now() - started} ms: ${JSON.stringify(raced)}`);
     assert.deepEqual(raced.map((r) => r.optimizer), ['sgd', 'adam']);
     assert.ok(raced.every((r) => r.seed === raced[0].seed && r.size === 1000 && r.status === 'completed' && r.continues === null));
-    assert.deepEqual(raced.map((r) => r.tag), ['again as run 2', 'again as run 3']);
+    assert.deepEqual(raced.map((r) => r.tag), ['Run 4 · again as run 2', 'Run 5 · again as run 3']);
   });
 
   it('gradient flow: in a deep sigmoid stack the gradients shrink towards the input', async (t) => {
@@ -358,7 +359,7 @@ describe('the teaching lab', () => {
     const means = layers.map((layer) => layer.gradients.mean_abs);
     t.diagnostic(`${history} snapshots; mean |gradient| from input to output: ${means.map((m) => m.toExponential(1)).join(', ')}`);
     assert.equal(layers.length, 6, 'five hidden Dense layers and the output layer');
-    assert.ok(history >= 5, 'snapshots while training');
+    assert.ok(history >= 3, 'snapshots while training');
     assert.ok(means[0] * 10 < means[5], 'the first layer gets a tenth of the last layer’s gradient or less');
     assert.equal(await page.locator('#gradients-table tbody tr').count(), 6);
     assert.equal(await page.locator('#gradients-legend li').count(), 6);
@@ -366,6 +367,109 @@ describe('the teaching lab', () => {
       assert.ok(await pixelsOf('#gradients-chart', [r, g, b]) > 50, `the line of colour ${[r, g, b]} is drawn`);
     }
     await labScreenshot('lab-06-gradient-flow');
+  });
+
+  it('optimizer playground: SGD stays in the local minimum, momentum reaches the global one; the start can be dragged', async (t) => {
+    await openTab('optimizers');
+    await page.waitForFunction(() => window.convlab.lab.view('optimizers').paths.length === 4);
+    const reached = () => page.$$eval('#optimizer-legend tbody tr', (rows) => Object.fromEntries(rows.map((r) => [r.dataset.optimizer, r.dataset.reached])));
+    const first = await reached();
+    t.diagnostic(`from (-3, -2.5): ${JSON.stringify(first)}`);
+    assert.equal(first.sgd, 'local');
+    assert.equal(first.sgd_momentum, 'global');
+    // Paths running together are drawn widest first, so each shows at least at its edges.
+    const drawn = [];
+    for (const color of [[0, 114, 178], [213, 94, 0], [0, 158, 115], [204, 121, 167]]) drawn.push(await pixelsOf('#optimizer-canvas', color));
+    t.diagnostic(`pixels of the SGD, momentum, RMSprop and Adam paths: ${drawn}`);
+    assert.ok(drawn.every((count) => count > 20), 'every path is drawn');
+    // Drag the start point into the narrow global valley's side: every path starts there.
+    const canvas = page.locator('#optimizer-canvas');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    const toPixel = ([x, y]) => [box.x + ((x + 4) / 8) * box.width, box.y + ((4 - y) / 8) * box.height];
+    await page.mouse.move(...toPixel([-3, -2.5]));
+    await page.mouse.down();
+    await page.mouse.move(...toPixel([-1, 1]), { steps: 5 });
+    await page.mouse.move(...toPixel([-0.5, 2.5]), { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(() => {
+      const view = window.convlab.lab.view('optimizers');
+      return !view.busy && view.paths.every((p) => Math.abs(p.points[0][0] + 0.5) < 0.05 && Math.abs(p.points[0][1] - 2.5) < 0.05);
+    });
+    assert.equal(await page.inputValue('#optimizer-start-y'), String(await page.evaluate(() => window.convlab.lab.view('optimizers').start[1])));
+    // A large SGD step zig-zags across the narrow valley.
+    await page.fill('#optimizer-lr-sgd', '0.19');
+    await page.waitForFunction(() => {
+      const view = window.convlab.lab.view('optimizers');
+      return !view.busy && document.querySelector('#optimizer-lr-sgd').value === '0.19';
+    });
+    await page.waitForTimeout(200);
+    const turns = await page.evaluate(() => {
+      const sgd = window.convlab.lab.view('optimizers').paths.find((p) => p.name === 'sgd').points;
+      let count = 0;
+      for (let i = 2; i < sgd.length; i += 1) if ((sgd[i][1] - sgd[i - 1][1]) * (sgd[i - 1][1] - sgd[i - 2][1]) < 0) count += 1;
+      return count;
+    });
+    t.diagnostic(`SGD (0.19) from (-0.5, 2.5): ${turns} turns; ${JSON.stringify(await reached())}`);
+    assert.ok(turns >= 10, `zig-zag: ${turns} turns`);
+    await labScreenshot('lab-07-optimizers');
+  });
+
+  it('overfitting lab: the one-click setup overfits visibly; a cure joins the run list beside it', async (t) => {
+    await openTab('overfitting');
+    const started = Date.now();
+    await page.click('#overfit-train');
+    await page.waitForFunction(() => !window.convlab.lab.view('overfitting').training, null, { timeout: 120000 });
+    const settings = await page.$$eval('#training input, #training select', (inputs) => Object.fromEntries(inputs.map((i) => [i.id, i.type === 'checkbox' ? i.checked : i.value])));
+    assert.equal(settings['setting-train_size'], '500');
+    assert.equal(settings['setting-validation_split'], '0.2');
+    assert.equal(settings['setting-l2'], '0');
+    assert.equal(settings['setting-early_stopping'], false);
+    const overfit = await page.evaluate(() => {
+      const view = window.convlab.lab.view('runs');
+      return view.runs[view.runs.length - 1].epochs;
+    });
+    const last = overfit[overfit.length - 1];
+    const lowest = overfit.reduce((a, e) => (a.val_loss <= e.val_loss ? a : e));
+    t.diagnostic(`no cure, ${overfit.length} epochs in ${Date.now() - started} ms: training ${(last.accuracy * 100).toFixed(1)}% vs validation ${(last.val_accuracy * 100).toFixed(1)}%; val_loss lowest at epoch ${lowest.epoch + 1} (${lowest.val_loss.toFixed(3)}), last ${last.val_loss.toFixed(3)}`);
+    assert.equal(overfit.length, 30);
+    assert.ok(last.accuracy - last.val_accuracy > 0.1, 'training accuracy well above validation accuracy');
+    assert.ok(lowest.epoch < 20 && last.val_loss > lowest.val_loss * 1.05, 'validation loss rises after its lowest point');
+
+    await page.check('#overfit-dropout');
+    await page.check('#overfit-early_stopping');
+    await page.click('#overfit-train');
+    await page.waitForFunction(() => !window.convlab.lab.view('overfitting').training, null, { timeout: 120000 });
+    const layers = await page.$$eval('.layer-card[data-layer]', (cards) => cards.map((c) => c.dataset.className));
+    assert.deepEqual(layers, ['Flatten', 'Dense', 'Dropout', 'Dense', 'Dropout', 'Dense']);
+    await page.waitForFunction(() => document.querySelectorAll('#overfit-table tbody tr').length === 2 && window.convlab.lab.view('runs').runs.slice(-1)[0].test);
+    const rows = await page.$$eval('#overfit-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    t.diagnostic(`overfitting table: ${JSON.stringify(rows)}`);
+    assert.equal(rows[1][1], 'overfitting: Dropout + Early stopping');
+    await labScreenshot('lab-08-overfitting');
+    await page.click('#overfit-compare');
+    await page.waitForFunction(() => !document.getElementById('lab-panel-runs').hidden);
+    assert.equal(await page.locator('#runs-diff tbody tr[data-setting="runs.model"]').count(), 1, 'the diff names the model change (Dropout)');
+    assert.equal(await page.locator('#runs-diff tbody tr[data-setting="setting.early_stopping"]').count(), 1);
+    await labScreenshot('lab-09-overfitting-compared');
+  });
+
+  it('every lab panel switches to Korean and back', async () => {
+    await page.click('#language');
+    const tabs = await page.$$eval('.lab-tabs [role="tab"]', (buttons) => buttons.map((b) => b.textContent));
+    assert.deepEqual(tabs, ['합성곱', '평가', '회전 / 이동', '숫자 그리기', '실행 비교', '기울기 흐름', '옵티마이저', '과적합 실험실']);
+    for (const id of ['conv', 'evaluation', 'transform', 'draw', 'runs', 'gradients', 'optimizers', 'overfitting']) {
+      await page.click(`#lab-tab-${id}`);
+      const text = await page.locator(`#lab-panel-${id}`).innerText();
+      assert.match(text, /[가-힣]/, `${id} is in Korean`);
+      // Every label of a control in the panel is Korean or a Keras name.
+      const labels = await page.$$eval(`#lab-panel-${id} label`, (nodes) => nodes.map((n) => n.textContent));
+      for (const label of labels) assert.match(label, /[가-힣]|^(L2|SGD|RMSprop|Adam|\d+번 실행.*)$/, `${id}: "${label}"`);
+    }
+    await page.click('#lab-tab-overfitting');
+    await labScreenshot('lab-10-korean');
+    await page.click('#language');
+    assert.equal(await page.locator('#lab-tab-conv').textContent(), 'Convolution');
   });
 
   it('no page errors and no console errors', () => {
