@@ -3,9 +3,18 @@
 // stays sharp on a projector. The legend is HTML beside the canvas (it wraps, and screen readers
 // read it).
 
+import { element } from './dom.js';
+
 /** Colours for several runs or models on one chart (Okabe–Ito: told apart with colour-vision
  * deficiencies too). */
 export const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000'];
+
+/** A legend's line sample in `color` (the `.swatch` of style.css). */
+export function swatch(color) {
+  const sample = element('span', { class: 'swatch' });
+  sample.style.borderTopColor = color;
+  return sample;
+}
 
 /** TensorBoard's smoothing: an exponential moving average with its start-up bias removed, so
  * the first points are not pulled towards zero. */

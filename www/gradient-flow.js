@@ -5,7 +5,7 @@
 
 import { t, onLanguageChange } from './i18n.js';
 import { element } from './dom.js';
-import { LineChart, PALETTE } from './charts.js';
+import { LineChart, PALETTE, swatch } from './charts.js';
 
 /** Hidden layers and units of the deep stacks the panel offers. */
 const DEEP_LAYERS = 5;
@@ -114,9 +114,7 @@ export class GradientFlow {
     this.chart.setOptions({ xLabel: t('chart.x'), emptyText: t('gradients.empty') });
     this.chart.draw();
     this.legend.replaceChildren(...layers.map((layer, i) => {
-      const swatch = element('span', { class: 'swatch' });
-      swatch.style.borderTopColor = this.layerColor(i);
-      return element('li', {}, swatch, element('span', { text: `${layer.name} (${layer.class_name})` }));
+      return element('li', {}, swatch(this.layerColor(i)), element('span', { text: `${layer.name} (${layer.class_name})` }));
     }));
     this.renderTable(layers);
   }

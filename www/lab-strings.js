@@ -88,6 +88,10 @@ export const LAB_STRINGS = {
   'transform.chart_step': { en: 'Every', ko: '각도 간격' },
   'transform.chart_run': { en: 'Chart the current model', ko: '현재 모델 그리기' },
   'transform.compare': { en: 'MLP vs CNN (trains both)', ko: 'MLP 대 CNN (둘 다 학습)' },
+  'transform.compare_help': {
+    en: 'Trains the Lesson MLP, then the Lesson CNN, with the training settings on screen but no augmentation or regularisation, and charts both',
+    ko: '화면의 학습 설정으로, 다만 데이터 증강과 규제 없이 수업용 MLP와 수업용 CNN을 차례로 학습시키고 둘 다 그립니다',
+  },
   'transform.clear': { en: 'Clear the chart', ko: '차트 지우기' },
   'transform.progress': { en: 'Rotating {count} test images by {angle}° ({done} of {total} angles done)…', ko: '테스트 이미지 {count}장을 {angle}° 회전하는 중 ({total}개 각도 중 {done}개 완료)…' },
   'transform.training': { en: 'Training {name}…', ko: '{name} 학습 중…' },

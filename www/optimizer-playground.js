@@ -5,7 +5,7 @@
 
 import { t, onLanguageChange } from './i18n.js';
 import { element } from './dom.js';
-import { PALETTE } from './charts.js';
+import { PALETTE, swatch } from './charts.js';
 
 /** The optimizers: Keras config builder, default learning rate, colour. */
 const OPTIMIZERS = [
@@ -105,9 +105,7 @@ export class OptimizerPlayground {
           this.update();
         }
       });
-      const swatch = element('span', { class: 'swatch' });
-      swatch.style.borderTopColor = PALETTE[i];
-      return element('div', { class: 'field optimizer-row' }, box, swatch,
+      return element('div', { class: 'field optimizer-row' }, box, swatch(PALETTE[i]),
         element('label', { for: `optimizer-on-${optimizer.name}`, text: t(`optimizer.${optimizer.name}`) }),
         element('label', { for: `optimizer-lr-${optimizer.name}`, class: 'rate-label', text: t('setting.learning_rate') }), rate);
     });
@@ -321,10 +319,8 @@ export class OptimizerPlayground {
       let verdict = t('optimizers.nowhere');
       if (diverged) verdict = t('optimizers.diverged');
       else if (reached) verdict = t(`optimizers.reached.${reached.kind}`);
-      const swatch = element('span', { class: 'swatch' });
-      swatch.style.borderTopColor = PALETTE[OPTIMIZERS.findIndex((o) => o.name === path.name)];
       return element('tr', { 'data-optimizer': path.name, 'data-reached': diverged ? 'diverged' : (reached ? reached.kind : 'none') },
-        element('th', { scope: 'row' }, swatch, element('span', { text: ` ${t(`optimizer.${path.name}`)}` })),
+        element('th', { scope: 'row' }, swatch(PALETTE[OPTIMIZERS.findIndex((o) => o.name === path.name)]), element('span', { text: ` ${t(`optimizer.${path.name}`)}` })),
         element('td', { class: 'number', text: `(${end[0].toFixed(2)}, ${end[1].toFixed(2)})` }),
         element('td', { class: 'number', text: path.losses[path.losses.length - 1].toFixed(3) }),
         element('td', { text: verdict }));

@@ -3,7 +3,7 @@
 
 import { t, onLanguageChange, formatPercent, formatNumber } from './i18n.js';
 import { element } from './dom.js';
-import { probabilityBars, argmax } from './probability-bars.js';
+import { probabilityBars, verdictLine } from './probability-bars.js';
 
 /** The prediction panel. */
 export class PredictionView {
@@ -41,12 +41,7 @@ export class PredictionView {
     const result = this.result;
     if (result) {
       const probabilities = Array.from(result.probabilities);
-      const predicted = argmax(probabilities);
-      const correct = predicted === result.label;
-      parts.push(element('p', { class: `verdict ${correct ? 'correct' : 'wrong'}`, id: 'prediction-verdict' },
-        element('span', { text: t('prediction.predicted', { digit: predicted, probability: formatPercent(probabilities[predicted]) }) }),
-        element('span', { text: t('prediction.true_label', { digit: result.label }) }),
-        element('span', { class: 'mark', text: correct ? t('prediction.correct') : t('prediction.wrong') })));
+      parts.push(verdictLine(probabilities, result.label, 'prediction-verdict'));
       parts.push(probabilityBars(probabilities, { label: t('prediction.bars'), truth: result.label }));
     } else {
       parts.push(element('p', { class: 'hint', text: t(this.message || 'prediction.none') }));

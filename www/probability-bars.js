@@ -1,7 +1,7 @@
 // The softmax probabilities of the ten digits as labelled bars: the predicted digit's bar in the
-// accent colour, the true digit (when known) outlined.
+// accent colour, the true digit (when known) outlined; and the verdict line above them.
 
-import { formatPercent } from './i18n.js';
+import { t, formatPercent } from './i18n.js';
 import { element } from './dom.js';
 
 /** The index of the largest probability (the first on ties, as argmax). */
@@ -27,4 +27,14 @@ export function probabilityBars(probabilities, { label, truth = null, id } = {})
       element('span', { class: 'value', text: formatPercent(p) })));
   });
   return bars;
+}
+
+/** "Prediction: 7 (98.4%) · True label: 7 · ✓ correct", as a `<p class="verdict">`. */
+export function verdictLine(probabilities, label, id) {
+  const predicted = argmax(probabilities);
+  const correct = predicted === label;
+  return element('p', { class: `verdict ${correct ? 'correct' : 'wrong'}`, id },
+    element('span', { text: t('prediction.predicted', { digit: predicted, probability: formatPercent(probabilities[predicted]) }) }),
+    element('span', { text: t('prediction.true_label', { digit: label }) }),
+    element('span', { class: 'mark', text: correct ? t('prediction.correct') : t('prediction.wrong') }));
 }

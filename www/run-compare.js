@@ -4,7 +4,7 @@
 
 import { t, onLanguageChange, formatNumber, formatPercent } from './i18n.js';
 import { element } from './dom.js';
-import { LineChart, PALETTE, smooth } from './charts.js';
+import { LineChart, PALETTE, smooth, swatch } from './charts.js';
 import { modelName } from './model-description.js';
 
 /** Smoothing of the per-batch curves, as on the main learning curves. */
@@ -207,15 +207,13 @@ export class RunCompare {
         else this.selected.delete(run.id);
         this.render();
       });
-      const swatch = element('span', { class: 'swatch' });
-      swatch.style.borderTopColor = this.color(run);
       const lastEpoch = run.epochs[run.epochs.length - 1];
       const train = run.last ? `${run.last.epoch_loss.toFixed(3)} / ${formatPercent(run.last.epoch_accuracy)}` : '–';
       const validation = lastEpoch && lastEpoch.val_loss != null ? `${lastEpoch.val_loss.toFixed(3)} / ${formatPercent(lastEpoch.val_accuracy)}` : '–';
       const test = run.test ? formatPercent(run.test.accuracy, 2) : '–';
       const label = run.tag ? `${run.id} · ${tagText(run.tag)}` : String(run.id);
       return element('tr', { 'data-run': String(run.id) },
-        element('td', {}, element('span', { class: 'field checkbox' }, box, swatch, element('label', { for: id, text: t('runs.run_label', { run: label }) }))),
+        element('td', {}, element('span', { class: 'field checkbox' }, box, swatch(this.color(run)), element('label', { for: id, text: t('runs.run_label', { run: label }) }))),
         element('td', { class: 'model', text: modelName(run.builderSpec, this.presets) }),
         element('td', { text: `${t(`optimizer.${run.values.optimizer}`)} (${run.values.learning_rate})` }),
         element('td', { text: t(`runs.status.${run.status}`) }),

@@ -5,9 +5,9 @@
 
 import { t, onLanguageChange, formatNumber, formatPercent } from './i18n.js';
 import { element } from './dom.js';
-import { LineChart, PALETTE } from './charts.js';
+import { LineChart, PALETTE, swatch } from './charts.js';
 import { digitCanvas } from './digit-image.js';
-import { probabilityBars, argmax } from './probability-bars.js';
+import { probabilityBars, verdictLine } from './probability-bars.js';
 import { modelName } from './model-description.js';
 
 /** The sliders: engine argument, range, step and the neutral value. */
@@ -27,6 +27,10 @@ const TEST_IMAGES = 10000;
 
 /** The two lesson presets "MLP vs CNN" trains, in this order. */
 const COMPARED_PRESETS = ['seed-mlp', 'seed-cnn'];
+
+/** "MLP vs CNN" keeps the training settings on screen (images, epochs, optimizer) but trains
+ * both models without validation, regularisation or augmentation: no rotation seen in training. */
+const PLAIN_TRAINING = { validation_split: 0, early_stopping: false, rotation_range: 0, shift_range: 0, l1: 0, l2: 0 };
 
 /** The rotate / shift panel. */
 export class TransformTest {
@@ -163,13 +167,8 @@ export class TransformTest {
       element('figcaption', { text: t('transform.matrix_caption') }),
       element('table', { class: 'matrix mono', id: 'transform-matrix' }, element('tbody', {}, ...rows)),
       element('p', { class: 'hint', text: t('transform.matrix_hint') }));
-    const predicted = argmax(result.probabilities);
-    const correct = predicted === result.label;
     const prediction = element('div', { class: 'transform-prediction' },
-      element('p', { class: `verdict ${correct ? 'correct' : 'wrong'}`, id: 'transform-verdict' },
-        element('span', { text: t('prediction.predicted', { digit: predicted, probability: formatPercent(result.probabilities[predicted]) }) }),
-        element('span', { text: t('prediction.true_label', { digit: result.label }) }),
-        element('span', { class: 'mark', text: correct ? t('prediction.correct') : t('prediction.wrong') })),
+      verdictLine(result.probabilities, result.label, 'transform-verdict'),
       probabilityBars(result.probabilities, { label: t('prediction.bars'), truth: result.label, id: 'transform-bars' }));
     this.resultBox.replaceChildren(original, transformed, matrix, prediction);
   }
@@ -188,7 +187,7 @@ export class TransformTest {
     const run = element('button', { type: 'button', id: 'rotation-run', class: 'primary', text: t('transform.chart_run') });
     run.disabled = blocked;
     run.addEventListener('click', () => this.chartCurrentModel());
-    const compare = element('button', { type: 'button', id: 'rotation-compare', text: t('transform.compare') });
+    const compare = element('button', { type: 'button', id: 'rotation-compare', text: t('transform.compare'), title: t('transform.compare_help') });
     compare.disabled = blocked;
     compare.addEventListener('click', () => this.compareMlpAndCnn());
     const clear = element('button', { type: 'button', id: 'rotation-clear', text: t('transform.clear') });
@@ -240,7 +239,7 @@ export class TransformTest {
       const title = t(`preset.${name}`, {}, preset.title);
       this.progress = { key: 'transform.training', params: { name: title } };
       this.renderChartControls();
-      const ended = await this.trainSetup({ spec: preset.spec, values: {} });
+      const ended = await this.trainSetup({ spec: preset.spec, values: PLAIN_TRAINING });
       if (!ended) break;
       await this.chartCurrentModel(title);
     }
@@ -254,14 +253,12 @@ export class TransformTest {
     this.chart.setOptions({ xLabel: t('transform.chart_x'), emptyText: t('transform.chart_empty') });
     this.chart.draw();
     this.legend.replaceChildren(...this.curves.map((curve, i) => {
-      const swatch = element('span', { class: 'swatch' });
-      swatch.style.borderTopColor = PALETTE[i % PALETTE.length];
       const at = (angle) => curve.points.find((p) => p[0] === angle);
       const upright = at(0);
       const flipped = at(180);
       const detail = upright && flipped
         ? t('transform.legend_detail', { upright: formatPercent(upright[1]), flipped: formatPercent(flipped[1]) }) : '';
-      return element('li', { 'data-curve': curve.name }, swatch, element('span', { text: `${curve.name} ${detail}` }));
+      return element('li', { 'data-curve': curve.name }, swatch(PALETTE[i % PALETTE.length]), element('span', { text: `${curve.name} ${detail}` }));
     }));
   }
 }

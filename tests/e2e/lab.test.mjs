@@ -454,6 +454,28 @@ describe('the teaching lab', () => {
     await labScreenshot('lab-09-overfitting-compared');
   });
 
+  it('rotate / shift: “MLP vs CNN” trains both presets and charts both under rotation', async (t) => {
+    await openTab('transform');
+    await page.fill('#setting-train_size', '1000');
+    await page.fill('#setting-epochs', '1');
+    await page.click('#rotation-clear');
+    const started = Date.now();
+    await page.click('#rotation-compare');
+    await page.waitForFunction(() => {
+      const view = window.convlab.lab.view('transform');
+      return view.curves.length === 2 && view.curves.every((c) => c.points.length === 13) && !view.progress;
+    }, null, { timeout: 120000 });
+    const legend = await page.$$eval('#rotation-legend li', (items) => items.map((li) => li.textContent));
+    t.diagnostic(`MLP vs CNN in ${Date.now() - started} ms: ${legend.join(' | ')}`);
+    assert.equal(legend.length, 2);
+    assert.match(legend[0], /^Lesson MLP \(upright/);
+    assert.match(legend[1], /^Lesson CNN \(upright/);
+    const last = await page.evaluate(() => window.convlab.lab.view('runs').runs.slice(-2).map((run) => run.values));
+    assert.ok(last.every((v) => v.validation_split === 0 && v.rotation_range === 0 && v.train_size === 1000));
+    assert.ok(await pixelsOf('#rotation-chart', [213, 94, 0]) > 100, 'the second curve is drawn');
+    await labScreenshot('lab-03b-mlp-vs-cnn');
+  });
+
   it('every lab panel switches to Korean and back', async () => {
     await page.click('#language');
     const tabs = await page.$$eval('.lab-tabs [role="tab"]', (buttons) => buttons.map((b) => b.textContent));
