@@ -12,7 +12,7 @@ export const CHANNEL_CAP = 16;
 const TEST_IMAGES = 10000;
 
 /** Paints every pixel of `canvas` with `color(i) → [r, g, b]` (i in row-major order). */
-export function paint(canvas, color) {
+function paint(canvas, color) {
   const { width, height } = canvas;
   const context = canvas.getContext('2d');
   const image = context.createImageData(width, height);
