@@ -146,6 +146,34 @@ export class Playground {
         return takeFromExternrefTable0(ret[0]);
     }
     /**
+     * The images of one cell of the last confusion matrix: `[{index, label, predicted,
+     * probabilities}]` in test-set order.
+     * @param {number} label
+     * @param {number} predicted
+     * @returns {any}
+     */
+    confusionCell(label, predicted) {
+        const ret = wasm.playground_confusionCell(this.__wbg_ptr, label, predicted);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return takeFromExternrefTable0(ret[0]);
+    }
+    /**
+     * The confusion matrix of the model on the first `count` test images, with per-class
+     * accuracy and the most confidently wrong predictions:
+     * `{count, accuracy, matrix, per_class, most_confidently_wrong}`.
+     * @param {number} count
+     * @returns {any}
+     */
+    evaluateConfusion(count) {
+        const ret = wasm.playground_evaluateConfusion(this.__wbg_ptr, count);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return takeFromExternrefTable0(ret[0]);
+    }
+    /**
      * Loss and accuracy on the first `count` test images (`{loss, accuracy}`).
      * @param {number} count
      * @param {string} loss_name
@@ -162,6 +190,18 @@ export class Playground {
         return takeFromExternrefTable0(ret[0]);
     }
     /**
+     * `[{layer, name, class_name, shape}]` of every Conv2D and pooling layer, whose outputs for
+     * the last image run through the model `layerOutput` returns.
+     * @returns {any}
+     */
+    featureMapLayers() {
+        const ret = wasm.playground_featureMapLayers(this.__wbg_ptr);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return takeFromExternrefTable0(ret[0]);
+    }
+    /**
      * For test image `index`: `[{layer, name, class_name, shape}]` of every Conv2D and pooling
      * layer, with the NHWC values of those layers concatenated in `values` (call
      * `featureMapValues` after this).
@@ -170,6 +210,19 @@ export class Playground {
      */
     featureMaps(index) {
         const ret = wasm.playground_featureMaps(this.__wbg_ptr, index);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return takeFromExternrefTable0(ret[0]);
+    }
+    /**
+     * Per layer with trainable weights: `{layer, name, class_name, weights, gradients}`, each
+     * `{norm, mean_abs, limit, histogram}` with `bins` bins; the gradients of the last batch.
+     * @param {number} bins
+     * @returns {any}
+     */
+    gradientStats(bins) {
+        const ret = wasm.playground_gradientStats(this.__wbg_ptr, bins);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -204,6 +257,14 @@ export class Playground {
             throw takeFromExternrefTable0(ret[1]);
         }
         return takeFromExternrefTable0(ret[0]);
+    }
+    /**
+     * The image last run through the model (by `predictTransformed` or `predictImage`).
+     * @returns {Float32Array}
+     */
+    lastImage() {
+        const ret = wasm.playground_lastImage(this.__wbg_ptr);
+        return ret;
     }
     /**
      * The output of layer `layer` (1-based) for the last image run through the model, NHWC.
@@ -312,6 +373,39 @@ export class Playground {
         return this;
     }
     /**
+     * The model's class probabilities for `image` (784 values in [0, 1], e.g. a preprocessed
+     * drawing); `layerOutput` then returns its feature maps.
+     * @param {Float32Array | number[]} image
+     * @returns {Float32Array}
+     */
+    predictImage(image) {
+        const ptr0 = passArrayF32ToWasm0(image, wasm.__wbindgen_malloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.playground_predictImage(this.__wbg_ptr, ptr0, len0);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return takeFromExternrefTable0(ret[0]);
+    }
+    /**
+     * The class probabilities for test image `index` rotated by `angle` degrees and scaled by
+     * `scale` about its centre, then shifted by `(shift_x, shift_y)` pixels; `lastImage` then
+     * returns the transformed image.
+     * @param {number} index
+     * @param {number} angle
+     * @param {number} scale
+     * @param {number} shift_x
+     * @param {number} shift_y
+     * @returns {Float32Array}
+     */
+    predictTransformed(index, angle, scale, shift_x, shift_y) {
+        const ret = wasm.playground_predictTransformed(this.__wbg_ptr, index, angle, scale, shift_x, shift_y);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return takeFromExternrefTable0(ret[0]);
+    }
+    /**
      * The model's class probabilities for test image `index`.
      * @param {number} index
      * @returns {Float32Array}
@@ -334,6 +428,19 @@ export class Playground {
             throw takeFromExternrefTable0(ret[1]);
         }
         return takeFromExternrefTable0(ret[0]);
+    }
+    /**
+     * The model's accuracy on the first `count` test images, all rotated by `angle` degrees.
+     * @param {number} angle
+     * @param {number} count
+     * @returns {number}
+     */
+    rotationAccuracy(angle, count) {
+        const ret = wasm.playground_rotationAccuracy(this.__wbg_ptr, angle, count);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return ret[0];
     }
     /**
      * Replaces all weights from a flat array made by `weightsFlat` of the same architecture.
@@ -377,6 +484,20 @@ export class Playground {
      */
     testImage(index) {
         const ret = wasm.playground_testImage(this.__wbg_ptr, index);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        return takeFromExternrefTable0(ret[0]);
+    }
+    /**
+     * The pixels (bytes, 784 per image) of the test images at `indices`, back to back.
+     * @param {Uint32Array | number[]} indices
+     * @returns {Uint8Array}
+     */
+    testImages(indices) {
+        const ptr0 = passArray32ToWasm0(indices, wasm.__wbindgen_malloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.playground_testImages(this.__wbg_ptr, ptr0, len0);
         if (ret[2]) {
             throw takeFromExternrefTable0(ret[1]);
         }
@@ -600,6 +721,38 @@ export function exportKeras(spec_json, training_json, style, dataset) {
 }
 
 /**
+ * The output of `spec_json` for `input` (`batch` samples) with every weight taken from `weights`
+ * (Keras `model.weights` order, flattened): the engine's side of the convolution animator.
+ * @param {string} spec_json
+ * @param {Float32Array | number[]} weights
+ * @param {Float32Array | number[]} input
+ * @param {number} batch
+ * @returns {Float32Array}
+ */
+export function forwardWithWeights(spec_json, weights, input, batch) {
+    const val4 = +batch;
+    let ptr0, len0, ptr1, len1, ptr2, len2;
+    try {
+        ptr0 = passStringToWasm0(spec_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        len0 = WASM_VECTOR_LEN;
+        ptr1 = passArrayF32ToWasm0(weights, wasm.__wbindgen_malloc);
+        len1 = WASM_VECTOR_LEN;
+        ptr2 = passArrayF32ToWasm0(input, wasm.__wbindgen_malloc);
+        len2 = WASM_VECTOR_LEN;
+    } catch (e) {
+        if (ptr2) { wasm.__wbindgen_free(ptr2, len2 * 4, 4); }
+        if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 4, 4); }
+        if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+        throw e;
+    }
+    const ret = wasm.forwardWithWeights(ptr0, len0, ptr1, len1, ptr2, len2, val4);
+    if (ret[2]) {
+        throw takeFromExternrefTable0(ret[1]);
+    }
+    return takeFromExternrefTable0(ret[0]);
+}
+
+/**
  * Reads pasted Keras model code (never runs it) and returns the model it defines as
  * `checkModel` does. Throws `{code: 'keras', message, line, column}` (1-based) at the first
  * thing it does not understand or the first layer that cannot be built.
@@ -610,6 +763,59 @@ export function importKeras(source) {
     const ptr0 = passStringToWasm0(source, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
     const ret = wasm.importKeras(ptr0, len0);
+    if (ret[2]) {
+        throw takeFromExternrefTable0(ret[1]);
+    }
+    return takeFromExternrefTable0(ret[0]);
+}
+
+/**
+ * The optimizer playground's surface: `{bound, size, values, minima}`, `values` the loss on a
+ * `size × size` grid over `[−bound, bound]²`, rows from `y = −bound` up.
+ * @param {number} size
+ * @returns {any}
+ */
+export function lossSurface(size) {
+    const ret = wasm.lossSurface(size);
+    return ret;
+}
+
+/**
+ * The path `{points, losses}` of the optimizer `config_json` (Keras `{class_name, config}`) from
+ * `(x, y)` over `steps` steps on the playground's surface.
+ * @param {string} config_json
+ * @param {number} x
+ * @param {number} y
+ * @param {number} steps
+ * @returns {any}
+ */
+export function optimizerPath(config_json, x, y, steps) {
+    const val2 = +x;
+    const val3 = +y;
+    const val4 = +steps;
+    const ptr0 = passStringToWasm0(config_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const len0 = WASM_VECTOR_LEN;
+    const ret = wasm.optimizerPath(ptr0, len0, val2, val3, val4);
+    if (ret[2]) {
+        throw takeFromExternrefTable0(ret[1]);
+    }
+    return takeFromExternrefTable0(ret[0]);
+}
+
+/**
+ * A drawing (`height × width` ink values in [0, 1]) prepared like MNIST as 28×28 values, or
+ * `undefined` when nothing is drawn.
+ * @param {Float32Array | number[]} pixels
+ * @param {number} height
+ * @param {number} width
+ * @returns {Float32Array | undefined}
+ */
+export function preprocessDigit(pixels, height, width) {
+    const val2 = +height;
+    const val3 = +width;
+    const ptr0 = passArrayF32ToWasm0(pixels, wasm.__wbindgen_malloc);
+    const len0 = WASM_VECTOR_LEN;
+    const ret = wasm.preprocessDigit(ptr0, len0, val2, val3);
     if (ret[2]) {
         throw takeFromExternrefTable0(ret[1]);
     }
@@ -630,6 +836,19 @@ export function presets() {
  */
 export function start() {
     wasm.start();
+}
+
+/**
+ * The 3×3 matrix of the rotate / shift test for a 28×28 image (rows, last `[0, 0, 1]`).
+ * @param {number} angle
+ * @param {number} scale
+ * @param {number} shift_x
+ * @param {number} shift_y
+ * @returns {any}
+ */
+export function transformMatrix(angle, scale, shift_x, shift_y) {
+    const ret = wasm.transformMatrix(angle, scale, shift_x, shift_y);
+    return ret;
 }
 function __wbg_get_imports() {
     const import0 = {
@@ -760,6 +979,10 @@ function __wbg_get_imports() {
             const ret = arg0.length;
             return ret;
         },
+        __wbg_length_6e9d2869242cabf3: function(arg0) {
+            const ret = arg0.length;
+            return ret;
+        },
         __wbg_new_13de428334042d26: function(arg0) {
             const ret = new Uint8Array(arg0);
             return ret;
@@ -790,6 +1013,9 @@ function __wbg_get_imports() {
         },
         __wbg_prototypesetcall_13162965d1fe7aa3: function(arg0, arg1, arg2) {
             Uint8Array.prototype.set.call(getArrayU8FromWasm0(arg0, arg1), arg2);
+        },
+        __wbg_prototypesetcall_22b1bb88c4ec5c5a: function(arg0, arg1, arg2) {
+            Float32Array.prototype.set.call(getArrayF32FromWasm0(arg0, arg1), arg2);
         },
         __wbg_set_8282f7e0d2d01336: function(arg0, arg1, arg2) {
             const ret = arg0.set(arg1, arg2);
@@ -965,6 +1191,14 @@ function getStringFromWasm0(ptr, len) {
     return decodeText(getUint8ArrayMemory0().subarray(ptr, ptr + len));
 }
 
+let cachedUint32ArrayMemory0 = null;
+function getUint32ArrayMemory0() {
+    if (cachedUint32ArrayMemory0 === null || cachedUint32ArrayMemory0.byteLength === 0) {
+        cachedUint32ArrayMemory0 = new Uint32Array(wasm.memory.buffer);
+    }
+    return cachedUint32ArrayMemory0;
+}
+
 let cachedUint8ArrayMemory0 = null;
 function getUint8ArrayMemory0() {
     if (cachedUint8ArrayMemory0 === null || cachedUint8ArrayMemory0.byteLength === 0) {
@@ -984,6 +1218,13 @@ function handleError(f, args) {
 
 function isLikeNone(x) {
     return x === undefined || x === null;
+}
+
+function passArray32ToWasm0(arg, malloc) {
+    const ptr = malloc(arg.length * 4, 4) >>> 0;
+    getUint32ArrayMemory0().set(arg, ptr / 4);
+    WASM_VECTOR_LEN = arg.length;
+    return ptr;
 }
 
 function passArray8ToWasm0(arg, malloc) {
@@ -1079,6 +1320,7 @@ function __wbg_finalize_init(instance, module) {
     wasmModule = module;
     cachedDataViewMemory0 = null;
     cachedFloat32ArrayMemory0 = null;
+    cachedUint32ArrayMemory0 = null;
     cachedUint8ArrayMemory0 = null;
     wasm.__wbindgen_start();
     return wasm;

@@ -7,6 +7,7 @@
 
 pub mod activation;
 pub mod benchmark;
+pub mod analysis;
 pub mod data;
 pub mod error;
 pub mod gemm;

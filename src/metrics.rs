@@ -51,7 +51,7 @@ fn sample_count(predictions: &Tensor) -> usize {
 }
 
 /// Index of the first largest value.
-fn argmax<'a>(values: impl Iterator<Item = &'a f32>) -> usize {
+pub(crate) fn argmax<'a>(values: impl Iterator<Item = &'a f32>) -> usize {
     let mut best = (0, f32::NEG_INFINITY);
     for (index, &value) in values.enumerate() {
         if value > best.1 {

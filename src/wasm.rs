@@ -9,6 +9,7 @@ use js_sys::{Float32Array, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::analysis::confusion::Confusion;
 use crate::data::mnist::{self, Mnist};
 use crate::error::ConvlabError;
 use crate::layers::Mode;
@@ -187,6 +188,8 @@ pub struct Playground {
     image: Tensor,
     /// Reused buffer for `readGradients`.
     gradients: Vec<f32>,
+    /// The evaluation panel's last confusion matrix, for listing the images of a cell.
+    confusion: Option<Confusion>,
 }
 
 impl Playground {
@@ -252,6 +255,7 @@ impl Playground {
             last_history: None,
             image: Tensor::zeros(ndarray::IxDyn(&[0])),
             gradients: Vec::new(),
+            confusion: None,
         }
     }
 
@@ -407,6 +411,13 @@ impl Playground {
     #[wasm_bindgen(js_name = featureMaps)]
     pub fn feature_maps(&mut self, index: usize) -> Result<JsValue, JsValue> {
         self.run_test_image(index)?;
+        self.feature_map_layers()
+    }
+
+    /// `[{layer, name, class_name, shape}]` of every Conv2D and pooling layer, whose outputs for
+    /// the last image run through the model `layerOutput` returns.
+    #[wasm_bindgen(js_name = featureMapLayers)]
+    pub fn feature_map_layers(&self) -> Result<JsValue, JsValue> {
         let model = self.model()?;
         let maps: Vec<FeatureMap> = model
             .architecture()
@@ -628,5 +639,233 @@ impl Playground {
         self.last_history = None;
         self.model = Some(model);
         Ok(view)
+    }
+}
+
+// ---- the teaching lab (src/analysis) -------------------------------------------------------------
+
+/// The output of `spec_json` for `input` (`batch` samples) with every weight taken from `weights`
+/// (Keras `model.weights` order, flattened): the engine's side of the convolution animator.
+#[wasm_bindgen(js_name = forwardWithWeights)]
+pub fn forward_with_weights(
+    spec_json: &str,
+    weights: &[f32],
+    input: &[f32],
+    batch: usize,
+) -> Result<Float32Array, JsValue> {
+    let spec = ModelSpec::from_json(spec_json).map_err(js_error)?;
+    let output = crate::analysis::probe::forward_with_weights(&spec, weights, input, batch)
+        .map_err(js_error)?;
+    Ok(Float32Array::from(
+        output.as_slice().expect("a fresh output is contiguous"),
+    ))
+}
+
+/// The optimizer playground's surface: `{bound, size, values, minima}`, `values` the loss on a
+/// `size × size` grid over `[−bound, bound]²`, rows from `y = −bound` up.
+#[wasm_bindgen(js_name = lossSurface)]
+pub fn loss_surface(size: usize) -> JsValue {
+    use crate::analysis::loss_surface::{grid, minima, BOUND};
+    let size = size.clamp(2, 400);
+    to_js(&serde_json::json!({
+        "bound": BOUND,
+        "size": size,
+        "values": grid(size),
+        "minima": minima(),
+    }))
+}
+
+/// The path `{points, losses}` of the optimizer `config_json` (Keras `{class_name, config}`) from
+/// `(x, y)` over `steps` steps on the playground's surface.
+#[wasm_bindgen(js_name = optimizerPath)]
+pub fn optimizer_path(config_json: &str, x: f32, y: f32, steps: usize) -> Result<JsValue, JsValue> {
+    use crate::analysis::loss_surface::{descend, loss};
+    let config: crate::optimizers::OptimizerConfig = serde_json::from_str(config_json)
+        .map_err(|e| setting_error("optimizer", format!("cannot be read ({e})")))?;
+    config.validate().map_err(js_error)?;
+    let points = descend(&config, [x, y], steps);
+    let losses: Vec<f32> = points.iter().map(|&p| loss(p)).collect();
+    Ok(to_js(
+        &serde_json::json!({"points": points, "losses": losses}),
+    ))
+}
+
+/// The 3×3 matrix of the rotate / shift test for a 28×28 image (rows, last `[0, 0, 1]`).
+#[wasm_bindgen(js_name = transformMatrix)]
+pub fn transform_matrix(angle: f32, scale: f32, shift_x: f32, shift_y: f32) -> JsValue {
+    let transform = crate::analysis::transform::ImageTransform {
+        angle,
+        scale,
+        shift_x,
+        shift_y,
+    };
+    to_js(&transform.matrix_3x3(28, 28))
+}
+
+/// A drawing (`height × width` ink values in [0, 1]) prepared like MNIST as 28×28 values, or
+/// `undefined` when nothing is drawn.
+#[wasm_bindgen(js_name = preprocessDigit)]
+pub fn preprocess_digit(
+    pixels: &[f32],
+    height: usize,
+    width: usize,
+) -> Result<Option<Float32Array>, JsValue> {
+    if pixels.len() != height * width {
+        return Err(setting_error(
+            "drawing",
+            format!("{} values are not {height}×{width}", pixels.len()),
+        ));
+    }
+    Ok(
+        crate::analysis::digit_preprocess::preprocess_digit(pixels, height, width)
+            .map(|image| Float32Array::from(image.as_slice())),
+    )
+}
+
+#[derive(Serialize)]
+struct ConfusionView<'a> {
+    count: usize,
+    accuracy: f32,
+    matrix: Vec<Vec<usize>>,
+    per_class: Vec<crate::analysis::confusion::ClassAccuracy>,
+    most_confidently_wrong: &'a [crate::analysis::confusion::ImagePrediction],
+}
+
+/// Wrong predictions the evaluation panel's gallery shows.
+const CONFIDENTLY_WRONG: usize = 24;
+
+impl Playground {
+    /// Runs `image` (one sample of the model's input shape) through the model in inference mode
+    /// and returns the class probabilities; the image stays for `lastImage` and `layerOutput`.
+    fn run_image(&mut self, image: Vec<f32>) -> Result<Float32Array, JsValue> {
+        let input_shape = self.model()?.architecture().input_shape.clone();
+        if image.len() != input_shape.iter().product::<usize>() {
+            return Err(setting_error(
+                "image",
+                format!(
+                    "{} values do not make an image of {input_shape:?}",
+                    image.len()
+                ),
+            ));
+        }
+        let shape = crate::tensor::batch_shape(1, &input_shape);
+        let image = Tensor::from_shape_vec(ndarray::IxDyn(&shape), image).expect("size checked");
+        let output = self
+            .model_mut()?
+            .forward(&image, Mode::Infer, &mut Rng::new(0))
+            .clone();
+        self.image = image;
+        Ok(Float32Array::from(
+            output.as_slice().expect("contiguous output"),
+        ))
+    }
+}
+
+#[wasm_bindgen]
+impl Playground {
+    /// The confusion matrix of the model on the first `count` test images, with per-class
+    /// accuracy and the most confidently wrong predictions:
+    /// `{count, accuracy, matrix, per_class, most_confidently_wrong}`.
+    #[wasm_bindgen(js_name = evaluateConfusion)]
+    pub fn evaluate_confusion(&mut self, count: usize) -> Result<JsValue, JsValue> {
+        let test = self.mnist()?.test.take(count);
+        let confusion = Confusion::compute(self.model_mut()?, &test, 256).map_err(js_error)?;
+        let wrong = confusion.most_confidently_wrong(CONFIDENTLY_WRONG);
+        let view = to_js(&ConfusionView {
+            count: confusion.len(),
+            accuracy: confusion.accuracy(),
+            matrix: confusion.matrix(),
+            per_class: confusion.per_class(),
+            most_confidently_wrong: &wrong,
+        });
+        self.confusion = Some(confusion);
+        Ok(view)
+    }
+
+    /// The images of one cell of the last confusion matrix: `[{index, label, predicted,
+    /// probabilities}]` in test-set order.
+    #[wasm_bindgen(js_name = confusionCell)]
+    pub fn confusion_cell(&self, label: usize, predicted: usize) -> Result<JsValue, JsValue> {
+        let confusion = self.confusion.as_ref().ok_or_else(|| {
+            setting_error("evaluation", "evaluate the model on the test set first")
+        })?;
+        Ok(to_js(&confusion.cell(label, predicted)))
+    }
+
+    /// The pixels (bytes, 784 per image) of the test images at `indices`, back to back.
+    #[wasm_bindgen(js_name = testImages)]
+    pub fn test_images(&self, indices: &[u32]) -> Result<Uint8Array, JsValue> {
+        let test = &self.mnist()?.test;
+        let mut bytes = Vec::new();
+        for &index in indices {
+            let index = index as usize;
+            if index >= test.len() {
+                return Err(setting_error(
+                    "image",
+                    format!("test image {index} does not exist"),
+                ));
+            }
+            bytes.extend_from_slice(test.image(index));
+        }
+        Ok(Uint8Array::from(bytes.as_slice()))
+    }
+
+    /// The class probabilities for test image `index` rotated by `angle` degrees and scaled by
+    /// `scale` about its centre, then shifted by `(shift_x, shift_y)` pixels; `lastImage` then
+    /// returns the transformed image.
+    #[wasm_bindgen(js_name = predictTransformed)]
+    pub fn predict_transformed(
+        &mut self,
+        index: usize,
+        angle: f32,
+        scale: f32,
+        shift_x: f32,
+        shift_y: f32,
+    ) -> Result<Float32Array, JsValue> {
+        let transform = crate::analysis::transform::ImageTransform {
+            angle,
+            scale,
+            shift_x,
+            shift_y,
+        };
+        transform.validate().map_err(js_error)?;
+        let pixels = self.test_image(index)?.to_vec();
+        let [height, width, channels] = self.mnist()?.test.image_shape();
+        self.run_image(transform.apply(&pixels, height, width, channels))
+    }
+
+    /// The model's class probabilities for `image` (784 values in [0, 1], e.g. a preprocessed
+    /// drawing); `layerOutput` then returns its feature maps.
+    #[wasm_bindgen(js_name = predictImage)]
+    pub fn predict_image(&mut self, image: &[f32]) -> Result<Float32Array, JsValue> {
+        self.run_image(image.to_vec())
+    }
+
+    /// The image last run through the model (by `predictTransformed` or `predictImage`).
+    #[wasm_bindgen(js_name = lastImage)]
+    pub fn last_image(&self) -> Float32Array {
+        Float32Array::from(self.image.as_slice().unwrap_or(&[]))
+    }
+
+    /// The model's accuracy on the first `count` test images, all rotated by `angle` degrees.
+    #[wasm_bindgen(js_name = rotationAccuracy)]
+    pub fn rotation_accuracy(&mut self, angle: f32, count: usize) -> Result<f32, JsValue> {
+        let test = self.mnist()?.test.take(count);
+        let transform = crate::analysis::transform::ImageTransform {
+            angle,
+            ..Default::default()
+        };
+        crate::analysis::transform::accuracy_under(self.model_mut()?, &test, &transform, 256)
+            .map_err(js_error)
+    }
+
+    /// Per layer with trainable weights: `{layer, name, class_name, weights, gradients}`, each
+    /// `{norm, mean_abs, limit, histogram}` with `bins` bins; the gradients of the last batch.
+    #[wasm_bindgen(js_name = gradientStats)]
+    pub fn gradient_stats(&self, bins: usize) -> Result<JsValue, JsValue> {
+        Ok(to_js(&crate::analysis::gradient_stats::gradient_stats(
+            self.model()?,
+            bins,
+        )))
     }
 }

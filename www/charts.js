@@ -3,6 +3,19 @@
 // stays sharp on a projector. The legend is HTML beside the canvas (it wraps, and screen readers
 // read it).
 
+import { element } from './dom.js';
+
+/** Colours for several runs or models on one chart (Okabe–Ito: told apart with colour-vision
+ * deficiencies too). */
+export const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000'];
+
+/** A legend's line sample in `color` (the `.swatch` of style.css). */
+export function swatch(color) {
+  const sample = element('span', { class: 'swatch' });
+  sample.style.borderTopColor = color;
+  return sample;
+}
+
 /** TensorBoard's smoothing: an exponential moving average with its start-up bias removed, so
  * the first points are not pulled towards zero. */
 export function smooth(points, weight) {
@@ -40,8 +53,10 @@ function formatTick(value) {
 export class LineChart {
   /**
    * @param {HTMLCanvasElement} canvas sized by CSS; the chart follows its size
-   * @param {{xLabel?: string, emptyText?: string, yMin?: number, yMax?: number}} options fixed
-   *   y bounds (accuracy is 0–1); free bounds fit the data
+   * @param {{xLabel?: string, emptyText?: string, xMin?: number, xMax?: number, yMin?: number,
+   *   yMax?: number, yFormat?: (value: number) => string}} options fixed bounds (accuracy is 0–1,
+   *   x starts at 0); free bounds fit the data. `yFormat` writes the y ticks (e.g. powers of ten
+   *   for a log scale).
    */
   constructor(canvas, options = {}) {
     this.canvas = canvas;
@@ -93,8 +108,8 @@ export class LineChart {
       context.fillText(this.options.emptyText || '', cssWidth / 2, cssHeight / 2);
       return;
     }
-    let xMin = 0;
-    let xMax = Math.max(...all.map((p) => p[0]), this.marker ? this.marker.x : 0);
+    let xMin = this.options.xMin ?? 0;
+    let xMax = this.options.xMax ?? Math.max(...all.map((p) => p[0]), this.marker ? this.marker.x : 0);
     if (xMax <= xMin) xMax = xMin + 1;
     let yMin = this.options.yMin ?? Math.min(...all.map((p) => p[1]));
     let yMax = this.options.yMax ?? Math.max(...all.map((p) => p[1]));
@@ -113,7 +128,7 @@ export class LineChart {
       context.moveTo(plot.left, y(value));
       context.lineTo(plot.right, y(value));
       context.stroke();
-      context.fillText(formatTick(value), plot.left - 6, y(value));
+      context.fillText((this.options.yFormat || formatTick)(value), plot.left - 6, y(value));
     }
     context.textAlign = 'center';
     context.textBaseline = 'top';

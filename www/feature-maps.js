@@ -29,7 +29,7 @@ function paint(canvas, color) {
 
 /** Grey levels for one channel of an HWC array, stretched to its own min..max (a constant
  * channel, e.g. a dead ReLU, is black). */
-function paintChannel(canvas, values, channels, channel) {
+export function paintChannel(canvas, values, channels, channel) {
   const pixels = canvas.width * canvas.height;
   let min = Infinity;
   let max = -Infinity;

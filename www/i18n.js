@@ -3,6 +3,8 @@
 // live and is remembered; `?lang=en|ko` overrides both.
 // Keras names (Conv2D, relu, model.summary()) and the engine's own messages stay as they are.
 
+import { LAB_STRINGS } from './lab-strings.js';
+
 const STRINGS = {
   'app.title': { en: 'convlab', ko: 'convlab' },
   'app.subtitle': { en: 'Build a network, train it, watch it learn', ko: '신경망을 만들고, 학습시키고, 배우는 모습을 지켜보세요' },
@@ -270,6 +272,8 @@ const STRINGS = {
   'storage.quota': { en: 'Saving failed: the browser\'s storage is full ({message}). Clear saved work or free some space.', ko: '저장하지 못했습니다: 브라우저 저장 공간이 가득 찼습니다 ({message}). 저장한 작업을 지우거나 공간을 비우세요.' },
   'storage.failed': { en: 'Saving failed: {message}', ko: '저장하지 못했습니다: {message}' },
 };
+
+Object.assign(STRINGS, LAB_STRINGS);
 
 const listeners = new Set();
 

@@ -18,6 +18,7 @@ import { readModelFiles, downloadModel, acceptDroppedFiles } from './model-files
 import { encodeSetup, decodeSetup, checkSetup, canonicalSetup, hidingCss } from './share-link.js';
 import { SavedWork, SAVED, MAX_RUNS } from './storage.js';
 import { DEFAULT_DATASET, datasetTitle } from './datasets.js';
+import { Lab } from './lab.js';
 
 /** Weight of TensorBoard-style smoothing of the per-batch curves. */
 const SMOOTHING = 0.9;
@@ -98,6 +99,7 @@ let accuracyChart;
 let keras;
 let share;
 const notices = new Notices(document.getElementById('notices'));
+let lab;
 
 // ---- rendering, once per animation frame ------------------------------------------------------
 
@@ -197,6 +199,7 @@ async function checkModel() {
   state.specError = error;
   builder.showCheck(view, error);
   summary.show(view, error);
+  lab.modelChecked(view);
   updateTrainButton();
   if (!window.convlab.timings.builderReady) {
     window.convlab.timings.builderReady = performance.now();
@@ -232,6 +235,7 @@ async function ensureModel({ fresh = false } = {}) {
   clearTimeout(rebuildTimer);
   await client.build(effectiveSpec(), panel.seed());
   state.builtKey = key;
+  lab.modelBuilt();
   state.curves = { batches: [], epochs: [], best: null, end: 0 };
   state.test = null;
   prediction.showTest(null);
@@ -258,13 +262,18 @@ function updateTrainButton() {
   document.getElementById('dataset').disabled = state.training;
 }
 
-async function train() {
+/** Trains the model on screen (with fresh weights when `fresh`, else continuing from the weights
+ * it has); `tag` (`{key, params}`) names the run in the lab's run list. Resolves with whether the
+ * run started. */
+async function train({ fresh = false, tag = null } = {}) {
   panel.showError(null);
   state.training = true;
   updateTrainButton();
   status.say('status.starting');
+  // Without a rebuild the run goes on from the weights the last run left.
+  const continued = !fresh && modelKey() === state.builtKey && state.curves.end > 0;
   try {
-    await ensureModel();
+    await ensureModel({ fresh });
     const config = panel.config();
     const info = await client.train(config, panel.trainSize(), panel.workers());
     state.run = {
@@ -275,12 +284,28 @@ async function train() {
       progress: null,
     };
     prediction.showTest(null);
+    lab.runStarted({ builderSpec: builder.spec(), spec: effectiveSpec(), values: { ...panel.values }, config, continued, tag });
+    return true;
   } catch (error) {
     state.training = false;
     updateTrainButton();
     panel.showError(error);
     status.say('status.idle');
+    return false;
   }
+}
+
+/** Puts `spec` in the builder and `values` in the training panel, then trains with fresh weights
+ * (the lab's race and overfitting setups); resolves with the run's `training-ended` news, or
+ * null when it could not start. */
+async function trainSetup({ spec, values, tag = null }) {
+  if (state.training) return null;
+  builder.loadSpec(spec);
+  panel.setValues(values);
+  await checkModel();
+  if (state.specError) return null;
+  const ended = new Promise((resolve) => client.once('training-ended', resolve));
+  return (await train({ fresh: true, tag })) ? ended : null;
 }
 
 function onSteps({ steps, images_per_second: speed }) {
@@ -777,6 +802,16 @@ client.ready.then(({ presets, default_training_config: defaults, wasm_ms: wasmMs
       scheduleSave();
     },
   });
+  lab = new Lab(document.getElementById('lab'), {
+    client,
+    presets,
+    loadSpec: (spec) => builder.loadSpec(spec),
+    currentSpec: () => builder.spec(),
+    currentValues: () => ({ ...panel.values }),
+    trainSetup,
+    isTraining: () => state.training,
+  });
+  window.convlab.lab = lab;
   builder = new Builder(document.getElementById('builder'), {
     presets,
     onChange: () => {

@@ -183,6 +183,13 @@ export class TrainingPanel {
     return null;
   }
 
+  /** Replaces some settings (`{epochs: 3, …}`, e.g. a run to repeat) and redraws the controls. */
+  setValues(values) {
+    this.values = { ...this.values, ...values };
+    this.render();
+    this.handlers.onChange();
+  }
+
   /** `{training, canTrain, reason}`: enables the buttons and says why Train is off. */
   setState(state) {
     this.state = { ...this.state, ...state };

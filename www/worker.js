@@ -6,6 +6,7 @@
 // `{id, error}`; unprompted news is sent as `{event, data}`.
 
 import init, { checkModel, presets, defaultTrainingConfig, exportKeras, importKeras, Playground } from '../pkg/convlab.js';
+import { labMethods, reportGradients } from './lab-worker.js';
 
 /** The four MNIST files, in the order `Playground.loadMnist` takes them. */
 const MNIST_FILES = [
@@ -267,6 +268,7 @@ async function trainLoop(currentRun) {
       steps: pending,
       images_per_second: windowMs > 0 ? (windowImages * 1000) / windowMs : 0,
     });
+    reportGradients(playground, post, pending[pending.length - 1].batch);
     pending = [];
     lastReport = last.end;
   };
@@ -397,6 +399,9 @@ const methods = {
     return null;
   },
 };
+
+// The teaching lab's requests (lab-worker.js).
+Object.assign(methods, labMethods(() => playground));
 
 self.onmessage = ({ data }) => {
   const { id, method, args } = data;
