@@ -183,15 +183,16 @@ pub fn check_pkg_fresh() {
     say("the committed pkg/ matches the sources");
 }
 
-/// Installs the npm packages of the end-to-end tests (`npm ci`) when any is missing.
+/// Installs the npm packages of the end-to-end tests (`npm ci`) unless `node_modules/` was
+/// installed from the current `package-lock.json` (a copy of the lock file it was installed from
+/// is kept beside the packages).
 pub fn ensure_npm_packages() {
-    let modules = root().join("node_modules");
-    if ["playwright-core", "@tensorflow/tfjs"]
-        .iter()
-        .all(|package| modules.join(package).is_dir())
-    {
+    let lock = root().join("package-lock.json");
+    let stamp = root().join("node_modules/.installed-from-package-lock.json");
+    if fs::read(&lock).ok().is_some_and(|wanted| fs::read(&stamp).ok() == Some(wanted)) {
         return;
     }
-    say("installing the end-to-end tests' npm packages");
+    say("installing the end-to-end tests' npm packages (package-lock.json changed or node_modules/ is missing)");
     run("npm", &["ci", "--no-audit", "--no-fund"]);
+    fs::copy(&lock, &stamp).expect("node_modules/ is writable after npm ci");
 }
