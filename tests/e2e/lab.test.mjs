@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { startServer, launchBrowser, openPage, OUTPUT } from './helpers.mjs';
+import { startServer, launchBrowser, openPage, pixelsNear, OUTPUT } from './helpers.mjs';
 
 let server;
 let browser;
@@ -31,15 +31,8 @@ async function trainAndWait() {
 }
 
 /** Pixels of a canvas close to `rgb`. */
-function pixelsOf(selector, [r, g, b]) {
-  return page.$eval(selector, (canvas, [r, g, b]) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let count = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 60) count += 1;
-    }
-    return count;
-  }, [r, g, b]);
+function pixelsOf(selector, rgb) {
+  return pixelsNear(page, selector, rgb);
 }
 
 /** Shows the lab's tab `id` and scrolls it into view. */
