@@ -8,6 +8,7 @@ import { element } from './dom.js';
 import { paintChannel } from './feature-maps.js';
 import { digitCanvas } from './digit-image.js';
 import { probabilityBars, argmax } from './probability-bars.js';
+import { LatestRequest } from './latest-request.js';
 
 /** The drawing canvas's side in pixels (10 × MNIST's 28). */
 const SIDE = 280;
@@ -29,9 +30,12 @@ export class DrawDigit {
     this.result = null;
     this.error = null;
     this.drawing = false;
-    this.busy = false;
-    this.again = false;
     this.lastSent = 0;
+    this.request = new LatestRequest(() => this.send(), (result, error) => {
+      if (!error) this.result = result.image ? result : null;
+      this.error = error;
+      this.renderResult();
+    });
     this.render();
     onLanguageChange(() => {
       const pixels = this.context.getImageData(0, 0, SIDE, SIDE);
@@ -106,32 +110,17 @@ export class DrawDigit {
     this.predict();
   }
 
-  /** Sends the drawing's ink (the red channel, 0–1) to the engine; requests made while one is in
-   * flight collapse into one more. */
-  async predict() {
-    if (this.busy) {
-      this.again = true;
-      return;
-    }
-    this.busy = true;
+  predict() {
+    this.request.run();
+  }
+
+  /** Sends the drawing's ink (the red channel, 0–1) to the engine. */
+  send() {
     this.lastSent = performance.now();
     const { data } = this.context.getImageData(0, 0, SIDE, SIDE);
     const pixels = new Float32Array(SIDE * SIDE);
     for (let i = 0; i < pixels.length; i += 1) pixels[i] = data[i * 4] / 255;
-    try {
-      const result = await this.client.call('drawDigit', { pixels, height: SIDE, width: SIDE });
-      this.result = result.image ? result : null;
-      this.error = null;
-    } catch (error) {
-      this.error = error;
-    }
-    this.busy = false;
-    if (this.again) {
-      this.again = false;
-      this.predict();
-      return;
-    }
-    this.renderResult();
+    return this.client.call('drawDigit', { pixels, height: SIDE, width: SIDE });
   }
 
   renderResult() {

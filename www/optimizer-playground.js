@@ -6,6 +6,7 @@
 import { t, onLanguageChange } from './i18n.js';
 import { element } from './dom.js';
 import { PALETTE, swatch } from './charts.js';
+import { LatestRequest } from './latest-request.js';
 
 /** The optimizers: Keras config builder, default learning rate, colour. */
 const OPTIMIZERS = [
@@ -45,8 +46,12 @@ export class OptimizerPlayground {
     this.steps = 150;
     this.settings = Object.fromEntries(OPTIMIZERS.map((o) => [o.name, { on: true, learningRate: o.learningRate }]));
     this.paths = [];
-    this.busy = false;
-    this.again = false;
+    this.request = new LatestRequest(() => this.send(), (paths, error) => {
+      if (!error) this.paths = paths;
+      this.error = error;
+      this.draw();
+      this.renderLegend();
+    });
     this.dragging = false;
     this.error = null;
     this.render();
@@ -61,30 +66,16 @@ export class OptimizerPlayground {
     this.update();
   }
 
-  /** Asks the engine for every path; requests made while one is in flight collapse into one. */
-  async update() {
-    if (!this.surface) return;
-    if (this.busy) {
-      this.again = true;
-      return;
-    }
-    this.busy = true;
+  /** Recomputes every path (once the surface is there). */
+  update() {
+    if (this.surface) this.request.run();
+  }
+
+  /** Asks the engine for the paths of the ticked optimizers from the start point. */
+  send() {
     const optimizers = OPTIMIZERS.filter((o) => this.settings[o.name].on)
       .map((o) => ({ name: o.name, config: o.config(this.settings[o.name].learningRate) }));
-    try {
-      this.paths = await this.client.call('optimizerPaths', { start: this.start, optimizers, steps: this.steps });
-      this.error = null;
-    } catch (error) {
-      this.error = error;
-    }
-    this.busy = false;
-    if (this.again) {
-      this.again = false;
-      this.update();
-      return;
-    }
-    this.draw();
-    this.renderLegend();
+    return this.client.call('optimizerPaths', { start: this.start, optimizers, steps: this.steps });
   }
 
   render() {

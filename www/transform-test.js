@@ -9,6 +9,7 @@ import { LineChart, PALETTE, swatch } from './charts.js';
 import { digitCanvas } from './digit-image.js';
 import { probabilityBars, verdictLine } from './probability-bars.js';
 import { modelName } from './model-description.js';
+import { LatestRequest } from './latest-request.js';
 
 /** The sliders: engine argument, range, step and the neutral value. */
 const SLIDERS = [
@@ -45,8 +46,13 @@ export class TransformTest {
     this.transform = Object.fromEntries(SLIDERS.map((s) => [s.key, s.neutral]));
     this.result = null;
     this.error = null;
-    this.busy = false;
-    this.again = false;
+    this.request = new LatestRequest(
+      () => this.client.call('transformed', { index: this.index, ...this.transform }),
+      (result, error) => {
+        this.result = result;
+        this.error = error;
+        this.renderResult();
+      });
     this.chartCount = CHART_COUNTS[1];
     this.chartStep = CHART_STEPS[0];
     this.curves = [];
@@ -75,29 +81,9 @@ export class TransformTest {
     this.drawChart();
   }
 
-  /** Asks the engine for the transformed image and its prediction; requests made while one is
-   * in flight collapse into one more. */
-  async refresh() {
-    if (this.root.closest('[hidden]')) return;
-    if (this.busy) {
-      this.again = true;
-      return;
-    }
-    this.busy = true;
-    try {
-      this.result = await this.client.call('transformed', { index: this.index, ...this.transform });
-      this.error = null;
-    } catch (error) {
-      this.result = null;
-      this.error = error;
-    }
-    this.busy = false;
-    if (this.again) {
-      this.again = false;
-      this.refresh();
-      return;
-    }
-    this.renderResult();
+  /** Asks the engine for the transformed image and its prediction (while the panel shows). */
+  refresh() {
+    if (!this.root.closest('[hidden]')) this.request.run();
   }
 
   render() {

@@ -113,3 +113,16 @@ export async function screenshot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(OUTPUT, `${name}.png`), fullPage: true });
 }
+
+/** Pixels of the canvas `selector` on `page` whose colour is within 60 (summed over R, G, B) of
+ * `rgb`: how much of a series' colour a chart shows. */
+export function pixelsNear(page, selector, [r, g, b]) {
+  return page.$eval(selector, (canvas, [r, g, b]) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 60) count += 1;
+    }
+    return count;
+  }, [r, g, b]);
+}

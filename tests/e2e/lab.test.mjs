@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { startServer, launchBrowser, openPage, OUTPUT } from './helpers.mjs';
+import { startServer, launchBrowser, openPage, pixelsNear, OUTPUT } from './helpers.mjs';
 
 let server;
 let browser;
@@ -31,15 +31,8 @@ async function trainAndWait() {
 }
 
 /** Pixels of a canvas close to `rgb`. */
-function pixelsOf(selector, [r, g, b]) {
-  return page.$eval(selector, (canvas, [r, g, b]) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let count = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 60) count += 1;
-    }
-    return count;
-  }, [r, g, b]);
+function pixelsOf(selector, rgb) {
+  return pixelsNear(page, selector, rgb);
 }
 
 /** Shows the lab's tab `id` and scrolls it into view. */
@@ -277,7 +270,7 @@ describe('the teaching lab', () => {
     for (const [x, y] of stroke.slice(1)) await page.mouse.move(box.x + x, box.y + y, { steps: 8 });
     await page.mouse.up();
     await page.locator('#draw-verdict').waitFor();
-    await page.waitForFunction(() => !window.convlab.lab.view('draw').busy);
+    await page.waitForFunction(() => !window.convlab.lab.view('draw').request.busy);
     const image = await page.evaluate(() => Array.from(window.convlab.lab.view('draw').result.image));
     assert.equal(image.length, 784);
     let total = 0;
@@ -394,14 +387,14 @@ describe('the teaching lab', () => {
     await page.mouse.up();
     await page.waitForFunction(() => {
       const view = window.convlab.lab.view('optimizers');
-      return !view.busy && view.paths.every((p) => Math.abs(p.points[0][0] + 0.5) < 0.05 && Math.abs(p.points[0][1] - 2.5) < 0.05);
+      return !view.request.busy && view.paths.every((p) => Math.abs(p.points[0][0] + 0.5) < 0.05 && Math.abs(p.points[0][1] - 2.5) < 0.05);
     });
     assert.equal(await page.inputValue('#optimizer-start-y'), String(await page.evaluate(() => window.convlab.lab.view('optimizers').start[1])));
     // A large SGD step zig-zags across the narrow valley.
     await page.fill('#optimizer-lr-sgd', '0.19');
     await page.waitForFunction(() => {
       const view = window.convlab.lab.view('optimizers');
-      return !view.busy && document.querySelector('#optimizer-lr-sgd').value === '0.19';
+      return !view.request.busy && document.querySelector('#optimizer-lr-sgd').value === '0.19';
     });
     await page.waitForTimeout(200);
     const turns = await page.evaluate(() => {

@@ -5,7 +5,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, screenshot } from './helpers.mjs';
+import { startServer, launchBrowser, openPage, screenshot, pixelsNear } from './helpers.mjs';
 
 let server;
 let browser;
@@ -34,15 +34,8 @@ function canvasColours(selector) {
 }
 
 /** Pixels of a chart canvas close to `rgb` (the series colours of style.css). */
-function pixelsOf(selector, [r, g, b]) {
-  return page.$eval(selector, (canvas, [r, g, b]) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let count = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 60) count += 1;
-    }
-    return count;
-  }, [r, g, b]);
+function pixelsOf(selector, rgb) {
+  return pixelsNear(page, selector, rgb);
 }
 const TRAIN_BLUE = [11, 87, 208];
 const VALIDATION_ORANGE = [194, 65, 12];
