@@ -1,4 +1,89 @@
 /**
+ * An `m × k` by `k × n` matrix product.
+ */
+export class GemmBench {
+    __destroy_into_raw() {
+        const ptr = this.__wbg_ptr;
+        this.__wbg_ptr = 0;
+        GemmBenchFinalization.unregister(this);
+        return ptr;
+    }
+    free() {
+        const ptr = this.__destroy_into_raw();
+        wasm.__wbg_gemmbench_free(ptr, 0);
+    }
+    /**
+     * Floating-point operations of one product.
+     * @returns {number}
+     */
+    flops() {
+        const ret = wasm.gemmbench_flops(this.__wbg_ptr);
+        return ret;
+    }
+    /**
+     * Operands of shape `m × k` and `k × n`.
+     * @param {number} m
+     * @param {number} k
+     * @param {number} n
+     */
+    constructor(m, k, n) {
+        const ret = wasm.gemmbench_new(m, k, n);
+        this.__wbg_ptr = ret;
+        GemmBenchFinalization.register(this, this.__wbg_ptr, this);
+        return this;
+    }
+    /**
+     * Computes the product `count` times.
+     * @param {number} count
+     */
+    runs(count) {
+        wasm.gemmbench_runs(this.__wbg_ptr, count);
+    }
+}
+if (Symbol.dispose) GemmBench.prototype[Symbol.dispose] = GemmBench.prototype.free;
+
+/**
+ * A preset predicting a batch of synthetic images.
+ */
+export class InferenceBench {
+    __destroy_into_raw() {
+        const ptr = this.__wbg_ptr;
+        this.__wbg_ptr = 0;
+        InferenceBenchFinalization.unregister(this);
+        return ptr;
+    }
+    free() {
+        const ptr = this.__destroy_into_raw();
+        wasm.__wbg_inferencebench_free(ptr, 0);
+    }
+    /**
+     * Prepares `preset` to predict batches of `batch_size`.
+     * @param {string} preset
+     * @param {number} batch_size
+     */
+    constructor(preset, batch_size) {
+        const val2 = +batch_size;
+        const ptr0 = passStringToWasm0(preset, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.inferencebench_new(ptr0, len0, val2);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        this.__wbg_ptr = ret[0];
+        InferenceBenchFinalization.register(this, this.__wbg_ptr, this);
+        return this;
+    }
+    /**
+     * Predicts the batch `count` times.
+     * @param {number} count
+     */
+    runs(count) {
+        wasm.inferencebench_runs(this.__wbg_ptr, count);
+    }
+}
+if (Symbol.dispose) InferenceBench.prototype[Symbol.dispose] = InferenceBench.prototype.free;
+
+/**
  * Everything one Web Worker owns: the data, the model, and the training run in progress.
  */
 export class Playground {
@@ -249,6 +334,114 @@ export class Playground {
 if (Symbol.dispose) Playground.prototype[Symbol.dispose] = Playground.prototype.free;
 
 /**
+ * One training step of a preset, part by part.
+ */
+export class StepProfile {
+    __destroy_into_raw() {
+        const ptr = this.__wbg_ptr;
+        this.__wbg_ptr = 0;
+        StepProfileFinalization.unregister(this);
+        return ptr;
+    }
+    free() {
+        const ptr = this.__destroy_into_raw();
+        wasm.__wbg_stepprofile_free(ptr, 0);
+    }
+    /**
+     * Runs layer `index` backward `count` times.
+     * @param {number} index
+     * @param {number} count
+     */
+    backward(index, count) {
+        wasm.stepprofile_backward(this.__wbg_ptr, index, count);
+    }
+    /**
+     * Runs layer `index` forward `count` times.
+     * @param {number} index
+     * @param {number} count
+     */
+    forward(index, count) {
+        wasm.stepprofile_forward(this.__wbg_ptr, index, count);
+    }
+    /**
+     * `name (ClassName)` of each layer.
+     * @returns {string[]}
+     */
+    layerNames() {
+        const ret = wasm.stepprofile_layerNames(this.__wbg_ptr);
+        var v1 = getArrayJsValueFromWasm0(ret[0], ret[1]);
+        wasm.__wbindgen_free(ret[0], ret[1] * 4, 4);
+        return v1;
+    }
+    /**
+     * Builds `preset` for batches of `batch_size`.
+     * @param {string} preset
+     * @param {number} batch_size
+     */
+    constructor(preset, batch_size) {
+        const val2 = +batch_size;
+        const ptr0 = passStringToWasm0(preset, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.stepprofile_new(ptr0, len0, val2);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        this.__wbg_ptr = ret[0];
+        StepProfileFinalization.register(this, this.__wbg_ptr, this);
+        return this;
+    }
+    /**
+     * Runs the Adam update `count` times.
+     * @param {number} count
+     */
+    update(count) {
+        wasm.stepprofile_update(this.__wbg_ptr, count);
+    }
+}
+if (Symbol.dispose) StepProfile.prototype[Symbol.dispose] = StepProfile.prototype.free;
+
+/**
+ * A preset training on batches of synthetic images.
+ */
+export class TrainingBench {
+    __destroy_into_raw() {
+        const ptr = this.__wbg_ptr;
+        this.__wbg_ptr = 0;
+        TrainingBenchFinalization.unregister(this);
+        return ptr;
+    }
+    free() {
+        const ptr = this.__destroy_into_raw();
+        wasm.__wbg_trainingbench_free(ptr, 0);
+    }
+    /**
+     * Prepares `preset` (`seed-cnn`) with batches of `batch_size`.
+     * @param {string} preset
+     * @param {number} batch_size
+     */
+    constructor(preset, batch_size) {
+        const val2 = +batch_size;
+        const ptr0 = passStringToWasm0(preset, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        const ret = wasm.trainingbench_new(ptr0, len0, val2);
+        if (ret[2]) {
+            throw takeFromExternrefTable0(ret[1]);
+        }
+        this.__wbg_ptr = ret[0];
+        TrainingBenchFinalization.register(this, this.__wbg_ptr, this);
+        return this;
+    }
+    /**
+     * Trains `count` batches.
+     * @param {number} count
+     */
+    steps(count) {
+        wasm.trainingbench_steps(this.__wbg_ptr, count);
+    }
+}
+if (Symbol.dispose) TrainingBench.prototype[Symbol.dispose] = TrainingBench.prototype.free;
+
+/**
  * Checks a model spec (JSON text of a Keras `modelTopology`) and returns every layer's shapes,
  * parameter counts and output-size formulas, the totals and the `model.summary()` text.
  * @param {string} spec_json
@@ -396,9 +589,21 @@ function __wbg_get_imports() {
     };
 }
 
+const GemmBenchFinalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.__wbg_gemmbench_free(ptr, 1));
+const InferenceBenchFinalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.__wbg_inferencebench_free(ptr, 1));
 const PlaygroundFinalization = (typeof FinalizationRegistry === 'undefined')
     ? { register: () => {}, unregister: () => {} }
     : new FinalizationRegistry(ptr => wasm.__wbg_playground_free(ptr, 1));
+const StepProfileFinalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.__wbg_stepprofile_free(ptr, 1));
+const TrainingBenchFinalization = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(ptr => wasm.__wbg_trainingbench_free(ptr, 1));
 
 function debugString(val) {
     switch (typeof val) {
@@ -461,6 +666,17 @@ function debugString(val) {
 function getArrayF32FromWasm0(ptr, len) {
     ptr = ptr >>> 0;
     return getFloat32ArrayMemory0().subarray(ptr / 4, ptr / 4 + len);
+}
+
+function getArrayJsValueFromWasm0(ptr, len) {
+    ptr = ptr >>> 0;
+    const mem = getDataViewMemory0();
+    const result = [];
+    for (let i = ptr; i < ptr + 4 * len; i += 4) {
+        result.push(wasm.__wbindgen_externrefs.get(mem.getUint32(i, true)));
+    }
+    wasm.__externref_drop_slice(ptr, len);
+    return result;
 }
 
 function getArrayU8FromWasm0(ptr, len) {
