@@ -33,7 +33,7 @@ pub use x86::{run, MR, NR};
 pub use portable::{run, MR, NR};
 
 /// Depth of a packed block: the `p` extent of one pass of the micro-kernel.
-pub const KC: usize = 256;
+pub const KC: usize = 384;
 /// Rows of `A` packed at once.
 pub const MC: usize = 24 * MR;
 /// Columns of `B` packed at once.

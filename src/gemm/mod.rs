@@ -125,8 +125,11 @@ pub fn gemm(a: MatRef<'_>, b: MatRef<'_>, c: &mut [f32], epilogue: Epilogue<'_>)
         }
         for jc in (0..n).step_by(NC) {
             let nc = NC.min(n - jc);
-            for pc in (0..k).step_by(KC) {
-                let kc = KC.min(k - pc);
+            // Blocks of equal depth (at most KC): a thin last block would spend more on storing
+            // C than on multiplying.
+            let depth = k.div_ceil(k.div_ceil(KC));
+            for pc in (0..k).step_by(depth) {
+                let kc = depth.min(k - pc);
                 pack_b(&b, pc, kc, jc, nc, &mut packs.b);
                 let block = Epilogue {
                     accumulate: epilogue.accumulate || pc > 0,
@@ -199,6 +202,13 @@ fn pack_a(a: &MatRef<'_>, ic: usize, mc: usize, pc: usize, kc: usize, out: &mut 
                 for (value, row) in out.iter_mut().zip(&rows) {
                     *value = row[p];
                 }
+            }
+        } else if a.row_stride == 1 && rows == MR {
+            // Column-major A (a transposed row-major matrix): MR contiguous values per column.
+            for (p, out) in sliver.chunks_exact_mut(MR).enumerate() {
+                let start = (pc + p) * a.col_stride + row0;
+                let column: &[f32; MR] = a.data[start..start + MR].try_into().expect("MR values");
+                out.copy_from_slice(column);
             }
         } else if a.col_stride == 1 {
             for r in 0..rows {
