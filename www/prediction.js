@@ -4,6 +4,7 @@
 import { t, onLanguageChange, formatPercent, formatNumber } from './i18n.js';
 import { element } from './dom.js';
 import { DEFAULT_DATASET, className, hasClassNames } from './datasets.js';
+import { probabilityBars, verdictLine } from './probability-bars.js';
 
 /** The prediction panel. */
 export class PredictionView {
@@ -48,26 +49,11 @@ export class PredictionView {
     const result = this.result;
     if (result) {
       const probabilities = Array.from(result.probabilities);
-      const predicted = probabilities.indexOf(Math.max(...probabilities));
-      const correct = predicted === result.label;
-      parts.push(element('p', { class: `verdict ${correct ? 'correct' : 'wrong'}`, id: 'prediction-verdict' },
-        element('span', { text: t('prediction.predicted', { digit: className(this.dataset, predicted), probability: formatPercent(probabilities[predicted]) }) }),
-        element('span', { text: t('prediction.true_label', { digit: className(this.dataset, result.label) }) }),
-        element('span', { class: 'mark', text: correct ? t('prediction.correct') : t('prediction.wrong') })));
+      const name = (index) => className(this.dataset, index);
       const named = hasClassNames(this.dataset);
-      const bars = element('ol', { class: named ? 'bars named' : 'bars', 'aria-label': t(named ? 'prediction.bars_named' : 'prediction.bars') });
-      probabilities.forEach((p, digit) => {
-        const fill = element('span', { class: 'fill' });
-        fill.style.width = `${(p * 100).toFixed(1)}%`;
-        const classes = ['bar'];
-        if (digit === predicted) classes.push('predicted');
-        if (digit === result.label) classes.push('truth');
-        bars.append(element('li', { class: classes.join(' '), 'data-digit': String(digit) },
-          element('span', { class: 'digit', text: className(this.dataset, digit) }),
-          element('span', { class: 'track' }, fill),
-          element('span', { class: 'value', text: formatPercent(p) })));
-      });
-      parts.push(bars);
+      parts.push(verdictLine(probabilities, result.label, 'prediction-verdict', name));
+      parts.push(probabilityBars(probabilities, {
+        label: t(named ? 'prediction.bars_named' : 'prediction.bars'), truth: result.label, name, named }));
     } else {
       parts.push(element('p', { class: 'hint', text: t(this.message || 'prediction.none') }));
     }

@@ -11,10 +11,12 @@ export function argmax(probabilities) {
   return best;
 }
 
-/** An `<ol class="bars">` of `probabilities`, labelled `label`; `truth` marks the true digit. */
-export function probabilityBars(probabilities, { label, truth = null, id } = {}) {
+/** An `<ol class="bars">` of `probabilities`, labelled `label`; `truth` marks the true class;
+ * `name(index)` labels each bar (the digit by default; `named` widens the labels for class
+ * names such as Fashion-MNIST's). */
+export function probabilityBars(probabilities, { label, truth = null, id, name = String, named = false } = {}) {
   const predicted = argmax(probabilities);
-  const bars = element('ol', { class: 'bars', 'aria-label': label, id });
+  const bars = element('ol', { class: named ? 'bars named' : 'bars', 'aria-label': label, id });
   Array.from(probabilities).forEach((p, digit) => {
     const fill = element('span', { class: 'fill' });
     fill.style.width = `${(p * 100).toFixed(1)}%`;
@@ -22,19 +24,20 @@ export function probabilityBars(probabilities, { label, truth = null, id } = {})
     if (digit === predicted) classes.push('predicted');
     if (digit === truth) classes.push('truth');
     bars.append(element('li', { class: classes.join(' '), 'data-digit': String(digit) },
-      element('span', { class: 'digit', text: String(digit) }),
+      element('span', { class: 'digit', text: name(digit) }),
       element('span', { class: 'track' }, fill),
       element('span', { class: 'value', text: formatPercent(p) })));
   });
   return bars;
 }
 
-/** "Prediction: 7 (98.4%) · True label: 7 · ✓ correct", as a `<p class="verdict">`. */
-export function verdictLine(probabilities, label, id) {
+/** "Prediction: 7 (98.4%) · True label: 7 · ✓ correct", as a `<p class="verdict">`; `name(index)`
+ * names the classes (the digit by default). */
+export function verdictLine(probabilities, label, id, name = String) {
   const predicted = argmax(probabilities);
   const correct = predicted === label;
   return element('p', { class: `verdict ${correct ? 'correct' : 'wrong'}`, id },
-    element('span', { text: t('prediction.predicted', { digit: predicted, probability: formatPercent(probabilities[predicted]) }) }),
-    element('span', { text: t('prediction.true_label', { digit: label }) }),
+    element('span', { text: t('prediction.predicted', { digit: name(predicted), probability: formatPercent(probabilities[predicted]) }) }),
+    element('span', { text: t('prediction.true_label', { digit: name(label) }) }),
     element('span', { class: 'mark', text: correct ? t('prediction.correct') : t('prediction.wrong') }));
 }
