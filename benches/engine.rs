@@ -40,6 +40,8 @@ fn gemm(c: &mut Criterion) {
     // of rows (784 patches of 3·3·32 values, 64 filters).
     for [m, k, n] in [[512, 512, 512], [784, 288, 64]] {
         let mut bench = GemmBench::new(m, k, n);
+        bench.run();
+        assert!(bench.max_error() < 1e-4, "the {m}x{k}x{n} product is wrong");
         group.throughput(Throughput::Elements(bench.flops() as u64));
         group.bench_function(format!("{m}x{k}x{n}"), |b| b.iter(|| bench.run()));
     }

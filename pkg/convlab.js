@@ -21,6 +21,14 @@ export class GemmBench {
         return ret;
     }
     /**
+     * The largest relative difference between the last product and a naive one.
+     * @returns {number}
+     */
+    maxError() {
+        const ret = wasm.gemmbench_maxError(this.__wbg_ptr);
+        return ret;
+    }
+    /**
      * Operands of shape `m × k` and `k × n`.
      * @param {number} m
      * @param {number} k

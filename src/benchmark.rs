@@ -121,6 +121,24 @@ impl GemmBench {
         2.0 * (self.m * self.k * self.n) as f64
     }
 
+    /// The largest difference between the last product and the textbook triple loop (in f64),
+    /// relative to `1 + |exact|`: checks the very kernel being timed (in a browser, the wasm one
+    /// that native tests cannot run).
+    pub fn max_error(&self) -> f64 {
+        let (m, k, n) = (self.m, self.k, self.n);
+        let mut worst = 0.0f64;
+        for i in 0..m {
+            for j in 0..n {
+                let exact: f64 = (0..k)
+                    .map(|p| self.a[i * k + p] as f64 * self.b[p * n + j] as f64)
+                    .sum();
+                let error = (self.c[i * n + j] as f64 - exact).abs() / (1.0 + exact.abs());
+                worst = worst.max(error);
+            }
+        }
+        worst
+    }
+
     /// Computes the product once.
     pub fn run(&mut self) {
         gemm(

@@ -70,6 +70,12 @@ impl JsGemmBench {
         self.0.flops()
     }
 
+    /// The largest relative difference between the last product and a naive one.
+    #[wasm_bindgen(js_name = maxError)]
+    pub fn max_error(&self) -> f64 {
+        self.0.max_error()
+    }
+
     /// Computes the product `count` times.
     pub fn runs(&mut self, count: usize) {
         for _ in 0..count {

@@ -21,7 +21,7 @@ pub struct Tile<'a> {
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-pub use simd128::{run, MR, NR};
+pub use simd128::{interleave_rows, run, MR, NR};
 
 #[cfg(target_arch = "x86_64")]
 pub use x86::{run, MR, NR};
@@ -31,6 +31,16 @@ pub use x86::{run, MR, NR};
     target_arch = "x86_64"
 )))]
 pub use portable::{run, MR, NR};
+
+/// Packs `MR` rows of `kc` values for the kernel: `out[p·MR + r] = rows[r][p]`.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+pub fn interleave_rows(rows: &[&[f32]; MR], kc: usize, out: &mut [f32]) {
+    for (p, out) in out[..kc * MR].chunks_exact_mut(MR).enumerate() {
+        for (value, row) in out.iter_mut().zip(rows) {
+            *value = row[p];
+        }
+    }
+}
 
 /// Depth of a packed block: the `p` extent of one pass of the micro-kernel.
 pub const KC: usize = 384;
@@ -177,6 +187,47 @@ mod simd128 {
         i32x4_shuffle::<L, L, L, L>(v, v)
     }
 
+    /// Packs `MR` rows of `kc` values for the kernel, `out[p·MR + r] = rows[r][p]`: 4 × 4
+    /// blocks transposed by shuffles (packing is a large share of a product with few columns).
+    pub fn interleave_rows(rows: &[&[f32]; MR], kc: usize, out: &mut [f32]) {
+        assert!(rows.iter().all(|row| row.len() >= kc) && out.len() >= kc * MR);
+        let quads = kc / 4;
+        // SAFETY: the assertion bounds every load (4·quad + 4 ≤ kc) and store (< kc·MR).
+        unsafe {
+            for quad in 0..quads {
+                for group in 0..MR / 4 {
+                    let load = |i: usize| {
+                        v128_load(rows[4 * group + i].as_ptr().add(4 * quad) as *const v128)
+                    };
+                    let (x0, x1, x2, x3) = (load(0), load(1), load(2), load(3));
+                    let t0 = i32x4_shuffle::<0, 4, 1, 5>(x0, x1);
+                    let t1 = i32x4_shuffle::<2, 6, 3, 7>(x0, x1);
+                    let t2 = i32x4_shuffle::<0, 4, 1, 5>(x2, x3);
+                    let t3 = i32x4_shuffle::<2, 6, 3, 7>(x2, x3);
+                    let base = out.as_mut_ptr().add(4 * quad * MR + 4 * group);
+                    v128_store(base as *mut v128, i32x4_shuffle::<0, 1, 4, 5>(t0, t2));
+                    v128_store(
+                        base.add(MR) as *mut v128,
+                        i32x4_shuffle::<2, 3, 6, 7>(t0, t2),
+                    );
+                    v128_store(
+                        base.add(2 * MR) as *mut v128,
+                        i32x4_shuffle::<0, 1, 4, 5>(t1, t3),
+                    );
+                    v128_store(
+                        base.add(3 * MR) as *mut v128,
+                        i32x4_shuffle::<2, 3, 6, 7>(t1, t3),
+                    );
+                }
+            }
+        }
+        for p in quads * 4..kc {
+            for (r, row) in rows.iter().enumerate() {
+                out[p * MR + r] = row[p];
+            }
+        }
+    }
+
     /// Computes the tile with `simd128` (`f32x4` multiply, then add: wasm has no FMA). Each step
     /// loads four vectors and splats `A`'s lanes by shuffles: 128 flops per four loads.
     #[inline]
@@ -191,20 +242,23 @@ mod simd128 {
                 let a1 = v128_load(pa.add(4) as *const v128);
                 let b0 = v128_load(pb as *const v128);
                 let b1 = v128_load(pb.add(4) as *const v128);
-                let rows = [
-                    lane::<0>(a0),
-                    lane::<1>(a0),
-                    lane::<2>(a0),
-                    lane::<3>(a0),
-                    lane::<0>(a1),
-                    lane::<1>(a1),
-                    lane::<2>(a1),
-                    lane::<3>(a1),
-                ];
-                for (row, ar) in acc.iter_mut().zip(rows) {
-                    row[0] = f32x4_add(row[0], f32x4_mul(ar, b0));
-                    row[1] = f32x4_add(row[1], f32x4_mul(ar, b1));
+                // Each splat is used right away: fewer live vectors, so the engine's register
+                // allocator keeps all sixteen sums in registers.
+                macro_rules! row {
+                    ($r:expr, $a:expr, $lane:literal) => {
+                        let ar = lane::<$lane>($a);
+                        acc[$r][0] = f32x4_add(acc[$r][0], f32x4_mul(ar, b0));
+                        acc[$r][1] = f32x4_add(acc[$r][1], f32x4_mul(ar, b1));
+                    };
                 }
+                row!(0, a0, 0);
+                row!(1, a0, 1);
+                row!(2, a0, 2);
+                row!(3, a0, 3);
+                row!(4, a1, 0);
+                row!(5, a1, 1);
+                row!(6, a1, 2);
+                row!(7, a1, 3);
                 pa = pa.add(MR);
                 pb = pb.add(NR);
             }

@@ -193,16 +193,12 @@ fn pack_a(a: &MatRef<'_>, ic: usize, mc: usize, pc: usize, kc: usize, out: &mut 
         let row0 = ic + s * MR;
         let rows = MR.min(ic + mc - row0);
         if a.col_stride == 1 && rows == MR {
-            // Row-major A: interleave MR rows, one column at a time.
+            // Row-major A: interleave MR rows (a transpose, in SIMD where there is a kernel for it).
             let rows: [&[f32]; MR] = std::array::from_fn(|r| {
                 let start = (row0 + r) * a.row_stride + pc;
                 &a.data[start..start + kc]
             });
-            for (p, out) in sliver.chunks_exact_mut(MR).enumerate() {
-                for (value, row) in out.iter_mut().zip(&rows) {
-                    *value = row[p];
-                }
-            }
+            kernel::interleave_rows(&rows, kc, sliver);
         } else if a.row_stride == 1 && rows == MR {
             // Column-major A (a transposed row-major matrix): MR contiguous values per column.
             for (p, out) in sliver.chunks_exact_mut(MR).enumerate() {

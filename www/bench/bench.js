@@ -54,7 +54,9 @@ async function runInWorker(selected) {
   for (const [m, k, n] of selected.includes('gemm') ? GEMM_SHAPES : []) {
     const bench = new engine.GemmBench(m, k, n);
     const flopsPerSecond = rate((count) => bench.runs(count), bench.flops());
+    const error = bench.maxError();
     bench.free();
+    if (!(error < 1e-4)) throw new Error(`gemm ${m}x${k}x${n} is wrong: relative error ${error}`);
     report({ where: 'browser', kernel: 'gemm', shape: `${m}x${k}x${n}`,
              gflops: Math.round(flopsPerSecond / 1e8) / 10 });
   }

@@ -142,6 +142,10 @@ fn browser(only: Option<&str>) {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            // A learner watches the page train: measure it as a foreground page.
+            "--disable-renderer-backgrounding",
+            "--disable-background-timer-throttling",
+            "--disable-backgrounding-occluded-windows",
         ])
         .arg(format!("--user-data-dir={}", profile_dir.display()))
         .arg(&url)
