@@ -3,9 +3,9 @@
 
 /** A promise/event API over the worker's postMessage protocol. */
 export class EngineClient {
-  constructor(workerUrl = new URL('./worker.js', import.meta.url)) {
-    // `worker.js?dataset=fashion-mnist` starts the worker on that dataset.
-    this.worker = new Worker(workerUrl, { type: 'module' });
+  /** @param {Worker} worker the engine worker, as engine-files.js starts it */
+  constructor(worker) {
+    this.worker = worker;
     this.nextId = 1;
     this.pending = new Map();
     this.listeners = new Map();

@@ -5,12 +5,10 @@
 import { t, onLanguageChange } from './i18n.js';
 import { element } from './dom.js';
 import { DEFAULT_DATASET, className, hasClassNames } from './datasets.js';
+import { TEST_IMAGES } from './edition.js';
 
 /** Channels shown per layer before "show all". */
 export const CHANNEL_CAP = 16;
-
-/** MNIST's test set. */
-const TEST_IMAGES = 10000;
 
 /** Paints every pixel of `canvas` with `color(i) → [r, g, b]` (i in row-major order). */
 function paint(canvas, color) {

@@ -14,6 +14,15 @@ const STRINGS = {
   'data.ready': { en: '{dataset}: {train} training and {test} test images', ko: '{dataset}: 학습 이미지 {train}장, 테스트 이미지 {test}장' },
   'data.failed': { en: '{dataset} could not be loaded: {message}', ko: '{dataset}를 불러오지 못했습니다: {message}' },
   'dataset.label': { en: 'Dataset', ko: '데이터셋' },
+  'edition.single_file': {
+    en: 'This is convlab in one file, opened from disk: it needs no server and no network. It holds {train} training and {test} test images of MNIST (the first of each digit: a stratified subset of the 60,000 and 10,000), so training on more images, test figures on all 10,000, and Fashion-MNIST need the served playground (see the README).',
+    ko: '디스크에서 연 한 파일짜리 convlab입니다: 서버도 네트워크도 필요 없습니다. MNIST 학습 이미지 {train}장과 테스트 이미지 {test}장(숫자마다 앞에서부터 고른, 60,000장과 10,000장의 층화 부분집합)이 들어 있습니다. 더 많은 이미지로 학습하기, 10,000장 전체의 테스트 결과, Fashion-MNIST는 서버로 여는 플레이그라운드에서 쓸 수 있습니다(README 참고).',
+  },
+  'edition.not_here': { en: '{dataset} (not in this file)', ko: '{dataset} (이 파일에는 없음)' },
+  'edition.dataset_missing': {
+    en: '{dataset} is not in this single file (only the served playground downloads it); MNIST is used instead.',
+    ko: '{dataset}는 이 한 파일에 들어 있지 않습니다(서버로 연 플레이그라운드만 내려받습니다); 대신 MNIST를 씁니다.',
+  },
 
   'panel.builder': { en: 'Model', ko: '모델' },
   'panel.summary': { en: 'Summary and output sizes', ko: '요약과 출력 크기' },
@@ -78,7 +87,7 @@ const STRINGS = {
   'setting.batch_size': { en: 'Batch size', ko: '배치 크기' },
   'setting.epochs': { en: 'Epochs', ko: '에포크' },
   'setting.train_size': { en: 'Training images', ko: '학습 이미지 수' },
-  'setting.train_size.help': { en: 'the first N of 60,000', ko: '60,000장 중 앞에서부터' },
+  'setting.train_size.help': { en: 'the first N of {train_images}', ko: '{train_images}장 중 앞에서부터' },
   'setting.validation_split': { en: 'Validation split', ko: '검증 비율' },
   'setting.validation_split.help': { en: 'share held out, e.g. 0.1', ko: '떼어 둘 비율, 예: 0.1' },
   'setting.seed': { en: 'Seed', ko: '시드' },
@@ -236,6 +245,10 @@ const STRINGS = {
   'link.hint': {
     en: 'The link holds the model, the training settings with the seed, the dataset and the panels shown; opening it restores them exactly.',
     ko: '링크에는 모델, 시드를 포함한 학습 설정, 데이터셋, 보이는 패널이 들어 있습니다; 링크를 열면 그대로 복원됩니다.',
+  },
+  'link.hint_file': {
+    en: 'Opened from a file, this address points at the file on this computer: it opens the same setup wherever convlab.html sits at the same place (the same USB stick, the same folder). The part from #v1= carries the setup to any copy of convlab, served or single-file.',
+    ko: '파일로 열었기 때문에 이 주소는 이 컴퓨터의 파일을 가리킵니다: convlab.html이 같은 위치(같은 USB, 같은 폴더)에 있으면 같은 설정이 열립니다. #v1= 부터의 부분은 서버로 연 것이든 한 파일짜리든 어떤 convlab에도 설정을 옮겨 줍니다.',
   },
   'link.teacher': { en: 'Teacher mode: what students see', ko: '교사 모드: 학생에게 보이는 것' },
   'link.teacher_hint': {

@@ -19,6 +19,8 @@ import { encodeSetup, decodeSetup, checkSetup, canonicalSetup, hidingCss } from 
 import { SavedWork, SAVED, MAX_RUNS } from './storage.js';
 import { DEFAULT_DATASET, datasetTitle } from './datasets.js';
 import { Lab } from './lab.js';
+import { startEngineWorker } from './engine-files.js';
+import { SINGLE_FILE, DATASETS_HERE, TRAIN_IMAGES, TEST_IMAGES } from './edition.js';
 
 /** Weight of TensorBoard-style smoothing of the per-batch curves. */
 const SMOOTHING = 0.9;
@@ -45,11 +47,11 @@ const openingLink = (() => {
   }
 })();
 
-/** The worker starts on the dataset of the link, so a Fashion-MNIST link downloads no MNIST. */
-const firstDataset = openingLink.setup ? openingLink.setup.dataset : DEFAULT_DATASET;
-const workerUrl = new URL('./worker.js', import.meta.url);
-workerUrl.searchParams.set('dataset', firstDataset);
-const client = new EngineClient(workerUrl);
+/** The worker starts on the dataset of the link, so a Fashion-MNIST link downloads no MNIST (a
+ * dataset this copy does not hold is refused with a notice when the link's setup is applied). */
+const firstDataset = openingLink.setup && DATASETS_HERE.includes(openingLink.setup.dataset)
+  ? openingLink.setup.dataset : DEFAULT_DATASET;
+const client = new EngineClient(startEngineWorker(firstDataset));
 const status = new StatusLine(document.getElementById('status'));
 
 /** Everything the page knows; the views are redrawn from it. */
@@ -532,10 +534,10 @@ async function evaluateModel() {
     return;
   }
   state.evaluateWhenReady = false;
-  prediction.showTest({ state: 'evaluating', images: 10000 });
+  prediction.showTest({ state: 'evaluating', images: TEST_IMAGES });
   try {
     state.test = await client.evaluate(panel.config().loss);
-    prediction.showTest({ state: 'done', images: 10000, ...state.test });
+    prediction.showTest({ state: 'done', images: TEST_IMAGES, ...state.test });
     saveModelRecord();
   } catch (error) {
     prediction.showTest(null);
@@ -676,7 +678,7 @@ async function restoreSavedWork() {
   scheduleRender('charts');
   if (record.test) {
     state.test = record.test;
-    prediction.showTest({ state: 'done', images: 10000, ...record.test });
+    prediction.showTest({ state: 'done', images: TEST_IMAGES, ...record.test });
   }
   share.showStorage({ kind: 'good', key: 'storage.restored', params: { runs: state.runs.length } });
 }
@@ -688,8 +690,19 @@ function dataParams(extra = {}) {
   return { dataset: datasetTitle(state.dataset), ...extra };
 }
 
+/** Marks the datasets this copy does not hold (the single file has MNIST only) as such. */
+function labelDatasetChoices() {
+  for (const option of document.getElementById('dataset').options) {
+    if (DATASETS_HERE.includes(option.value)) continue;
+    option.disabled = true;
+    option.textContent = t('edition.not_here', { dataset: datasetTitle(option.value) });
+  }
+}
+
 function setUpDatasetChoice() {
   const select = document.getElementById('dataset');
+  labelDatasetChoices();
+  onLanguageChange(labelDatasetChoices);
   select.value = state.dataset;
   select.addEventListener('change', () => {
     switchDataset(select.value).then(scheduleSave, showFailure);
@@ -699,6 +712,10 @@ function setUpDatasetChoice() {
 /** Switches the data to `name`: the worker downloads it (only now), the views name its classes. */
 async function switchDataset(name) {
   if (name === state.dataset) return;
+  if (!DATASETS_HERE.includes(name)) {
+    notices.show('dataset-missing', 'error', 'edition.dataset_missing', { dataset: datasetTitle(name) });
+    return;
+  }
   state.dataset = name;
   document.getElementById('dataset').value = name;
   state.mnist = null;
@@ -771,7 +788,7 @@ client.on('training-error', (error) => {
 client.on('evaluating', ({ images }) => prediction.showTest({ state: 'evaluating', images }));
 client.on('test-result', (result) => {
   if (result.error) prediction.showTest(null);
-  else prediction.showTest({ state: 'done', images: 10000, ...result });
+  else prediction.showTest({ state: 'done', images: TEST_IMAGES, ...result });
   state.test = result.error ? null : result;
   saveRun(state.test);
 });
@@ -779,6 +796,9 @@ client.on('fatal', showFailure);
 
 translateStatic();
 setUpLanguageToggle();
+if (SINGLE_FILE) {
+  notices.show('single-file', 'info', 'edition.single_file', { train: formatNumber(TRAIN_IMAGES), test: formatNumber(TEST_IMAGES) });
+}
 scheduleRender('progress');
 
 client.ready.then(({ presets, default_training_config: defaults, wasm_ms: wasmMs }) => {

@@ -5,6 +5,7 @@
 import { t, onLanguageChange } from './i18n.js';
 import { element } from './dom.js';
 import { PANELS, HIDEABLE } from './share-link.js';
+import { SINGLE_FILE } from './edition.js';
 
 /** The label of a hideable control: `setting.<key>` uses the setting's own label. */
 function hideableLabel(name) {
@@ -116,11 +117,14 @@ export class SharePanel {
         ...checkboxes(Object.keys(HIDEABLE), this.teacher.hide, hideableLabel, 'hide')));
     if (this.teacherOpen) teacher.open = true;
     teacher.addEventListener('toggle', () => { this.teacherOpen = teacher.open; });
+    // Opened from a file, the link is a file address: say where it works.
+    const fileLinkHint = SINGLE_FILE ? [element('p', { class: 'hint', id: 'share-link-file', text: t('link.hint_file') })] : [];
     const link = element('div', { class: 'share-block' },
       element('h3', {}, element('label', { for: 'share-link', text: t('link.title') })),
       element('div', { class: 'link-row' }, this.linkBox, copy),
       this.linkMessage,
       element('p', { class: 'hint', id: 'share-link-hint', text: t('link.hint') }),
+      ...fileLinkHint,
       teacher);
 
     const clear = element('button', { type: 'button', id: 'clear-saved', text: t('storage.clear') });

@@ -8,6 +8,7 @@
 // Any failure answers {type: 'error', error}.
 
 import init, { Playground } from '../pkg/convlab.js';
+import { engineWasm } from './engine-files.js';
 
 let playground = null;
 
@@ -19,7 +20,7 @@ function asEngineError(error) {
 
 const handlers = {
   async start({ mnist, spec, weights, config, trainSize }) {
-    await init({ module_or_path: new URL('../pkg/convlab_bg.wasm', import.meta.url) });
+    await init({ module_or_path: engineWasm() });
     playground = new Playground();
     playground.loadMnist(...mnist);
     playground.buildModel(spec, 0n);

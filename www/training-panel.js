@@ -4,8 +4,9 @@
 // refuses a setting. The buttons Train, Stop and Reset, why Train is off, and the engine's
 // message live in the page's sticky control bar, so they stay in reach while scrolling.
 
-import { t, onLanguageChange, engineMessage } from './i18n.js';
+import { t, onLanguageChange, engineMessage, formatNumber } from './i18n.js';
 import { element } from './dom.js';
+import { TRAIN_IMAGES } from './edition.js';
 
 /** The optimizer choices: Keras class, its Keras default learning rate, and the momentum. */
 const OPTIMIZERS = {
@@ -16,8 +17,12 @@ const OPTIMIZERS = {
   adam: { class_name: 'Adam', learning_rate: 0.001 },
 };
 
-/** MNIST's training set. */
+/** MNIST's training set: the most `train_size` may ask for (a link made here opens anywhere; a
+ * copy with fewer images trains on the ones it has, and its help text says how many). */
 const MNIST_TRAIN_IMAGES = 60000;
+
+/** The numbers the settings' help texts show. */
+const HELP_PARAMS = { train_images: formatNumber(TRAIN_IMAGES) };
 
 /** Training workers by default. Several workers split each batch between cores; the page starts
  * with one until the benchmark shows the split pays off for the lesson's batch sizes. */
@@ -268,7 +273,7 @@ export class TrainingPanel {
     const row = element('div', { class: `field${setting.kind === 'checkbox' ? ' checkbox' : ''}`, dataset: { setting: setting.key } });
     if (setting.kind === 'checkbox') row.append(input, label);
     else row.append(label, input);
-    const help = t(`setting.${setting.key}.help`, {}, '');
+    const help = t(`setting.${setting.key}.help`, HELP_PARAMS, '');
     if (help) {
       const helpId = `${id}-help`;
       row.append(element('span', { class: 'help', id: helpId, text: help }));

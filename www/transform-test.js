@@ -10,6 +10,7 @@ import { digitCanvas } from './digit-image.js';
 import { probabilityBars, verdictLine } from './probability-bars.js';
 import { modelName } from './model-description.js';
 import { LatestRequest } from './latest-request.js';
+import { TEST_IMAGES } from './edition.js';
 
 /** The sliders: engine argument, range, step and the neutral value. */
 const SLIDERS = [
@@ -22,9 +23,6 @@ const SLIDERS = [
 /** Test images per angle, and the angle step, of the accuracy chart. */
 const CHART_COUNTS = [200, 1000];
 const CHART_STEPS = [15, 30];
-
-/** MNIST's test set. */
-const TEST_IMAGES = 10000;
 
 /** The two lesson presets "MLP vs CNN" trains, in this order. */
 const COMPARED_PRESETS = ['seed-mlp', 'seed-cnn'];

@@ -7,14 +7,8 @@
 
 import init, { checkModel, presets, defaultTrainingConfig, exportKeras, importKeras, Playground } from '../pkg/convlab.js';
 import { labMethods, reportGradients } from './lab-worker.js';
-
-/** The four MNIST files, in the order `Playground.loadMnist` takes them. */
-const MNIST_FILES = [
-  'train-images-idx3-ubyte.gz',
-  'train-labels-idx1-ubyte.gz',
-  't10k-images-idx3-ubyte.gz',
-  't10k-labels-idx1-ubyte.gz',
-];
+import { startHelperWorker, requestedDataset, engineWasm, datasetFiles } from './engine-files.js';
+import { TEST_IMAGES } from './edition.js';
 
 /** The page hears about trained batches at most this often (one message per batch would be
  * wasted work for fast models). */
@@ -23,12 +17,9 @@ const REPORT_EVERY_MS = 50;
 /** Images/s is averaged over this much recent wall-clock time. */
 const SPEED_WINDOW_MS = 2000;
 
-/** Test images evaluated after a run: the whole MNIST test set. */
-const TEST_IMAGES = 10000;
-
 let playground = null;
 let mnistReady = false;
-/** The four MNIST files as downloaded, kept to start data-parallel helpers without a download. */
+/** The four MNIST files as loaded, kept to start data-parallel helpers without a download. */
 let mnistFiles = null;
 /** The architecture view of the model built last (kernel shapes for the filters view). */
 let builtView = null;
@@ -59,53 +50,21 @@ function yieldToMessages() {
   });
 }
 
-/** Fetches every URL, calling `onProgress(loaded, total)` as bytes arrive; resolves with the
- * bodies as Uint8Arrays. */
-async function fetchWithProgress(urls, onProgress) {
-  const responses = await Promise.all(urls.map((url) => fetch(url)));
-  for (const [i, response] of responses.entries()) {
-    if (!response.ok) throw new Error(`${urls[i]}: HTTP ${response.status}`);
-  }
-  const totals = responses.map((r) => Number(r.headers.get('Content-Length')) || 0);
-  const total = totals.reduce((a, b) => a + b, 0);
-  const loaded = urls.map(() => 0);
-  return Promise.all(responses.map(async (response, i) => {
-    const reader = response.body.getReader();
-    const chunks = [];
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      loaded[i] += value.length;
-      onProgress(loaded.reduce((a, b) => a + b, 0), total);
-    }
-    const bytes = new Uint8Array(loaded[i]);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return bytes;
-  }));
-}
-
-/** The datasets the page offers (www/datasets.js): each is the four idx files in `data/<name>/`. */
+/** The datasets the page offers (www/datasets.js): each is four idx files (engine-files.js). */
 const DATASETS = ['mnist', 'fashion-mnist'];
 
-/** The dataset the page asked for when it started this worker (`worker.js?dataset=…`). */
-const FIRST_DATASET = DATASETS.find((name) => name === new URL(self.location.href).searchParams.get('dataset')) || 'mnist';
+/** The dataset the page asked for when it started this worker. */
+const FIRST_DATASET = DATASETS.find((name) => name === requestedDataset()) || 'mnist';
 
 /** Counts dataset loads, so a load overtaken by a newer choice drops its result. */
 let datasetLoads = 0;
 
-/** Downloads the four files of `dataset` (MNIST's layout) with progress events and hands them
- * to the engine, which gunzips and checks them. */
+/** Loads the four files of `dataset` (MNIST's layout) with progress events and hands them to
+ * the engine, which gunzips and checks them. */
 async function loadMnist(dataset = FIRST_DATASET) {
   const load = ++datasetLoads;
-  const base = new URL(`./data/${dataset}/`, import.meta.url);
-  const urls = MNIST_FILES.map((name) => new URL(name, base).href);
   let lastPost = 0;
-  const files = await fetchWithProgress(urls, (loaded, total) => {
+  const files = await datasetFiles(dataset, (loaded, total) => {
     const now = performance.now();
     if (load !== datasetLoads) return;
     if (now - lastPost > 100 || loaded === total) {
@@ -165,7 +124,7 @@ function inspect(index) {
 /** A helper worker with a promise for its next answer (its answers come in request order). */
 class Helper {
   constructor() {
-    this.worker = new Worker(new URL('./train-helper.js', import.meta.url), { type: 'module' });
+    this.worker = startHelperWorker();
     this.waiting = [];
     this.worker.onmessage = ({ data }) => {
       const next = this.waiting.shift();
@@ -420,7 +379,7 @@ self.onmessage = ({ data }) => {
 /** Loads the engine, announces it with the presets and defaults, then downloads MNIST. */
 async function start() {
   const started = performance.now();
-  await init({ module_or_path: new URL('../pkg/convlab_bg.wasm', import.meta.url) });
+  await init({ module_or_path: engineWasm() });
   playground = new Playground();
   post('ready', {
     presets: presets(),

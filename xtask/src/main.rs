@@ -4,13 +4,17 @@
 //!   `pkg/` (committed, so the repository itself is the static site).
 //! - `cargo xtask serve [--port N]`: `build` when `pkg/` is stale, then serves the repository on
 //!   `http://127.0.0.1:8000/`.
+//! - `cargo xtask bundle`: writes the single-file playground `dist/convlab.html` (everything
+//!   inlined, MNIST subset included) that works opened from disk, and reports its size.
 //! - `cargo xtask test`: every test: Rust unit and integration tests, the wasm build, a check that
-//!   the committed `pkg/` matches the sources, and the browser end-to-end tests.
+//!   the committed `pkg/` matches the sources, the bundle, and the browser end-to-end tests (the
+//!   single file's among them).
 //!
 //! Each step says what it runs; the first failing step stops the run with its exit code. Missing
 //! tools (the wasm32 target, the pinned wasm-bindgen-cli, npm packages) are installed.
 
 mod bench;
+mod bundle;
 mod serve;
 mod wasm;
 
@@ -61,6 +65,7 @@ pub fn output(program: &str, args: &[&str]) -> Option<String> {
 fn test() {
     run("cargo", &["test", "--workspace", "--locked"]);
     wasm::check_pkg_fresh();
+    bundle::bundle();
     let e2e = root().join("tests/e2e");
     if e2e.is_dir() {
         wasm::ensure_npm_packages();
@@ -87,6 +92,7 @@ fn main() {
             wasm::build_pkg_if_stale();
             serve::serve(&root(), port);
         }
+        Some("bundle") => bundle::bundle(),
         Some("test") => test(),
         Some("bench") => bench::bench(&args[1..]),
         _ => {
@@ -94,6 +100,7 @@ fn main() {
                 "usage: cargo xtask <command>\n\
                  \x20 build              build the wasm engine into pkg/\n\
                  \x20 serve [--port N]   build pkg/ if stale, serve the playground on http://127.0.0.1:8000/\n\
+                 \x20 bundle             write the single-file playground dist/convlab.html (opens from disk)\n\
                  \x20 test               run every test\n\
                  \x20 bench              measure the engine natively and in headless Chromium (JSON lines)"
             );

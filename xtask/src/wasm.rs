@@ -1,4 +1,5 @@
-//! Building `pkg/`: the engine compiled to wasm32 and the wasm-bindgen `--target web` glue.
+//! Building `pkg/`: the engine compiled to wasm32 and the wasm-bindgen `--target web` glue (and,
+//! for the single-file playground, the same wasm with the `--target no-modules` glue).
 //!
 //! `pkg/` is committed so any static host serves the playground. It records a hash of the
 //! sources it was built from (`pkg/SOURCES.sha`), which `serve` uses to rebuild only when stale;
@@ -104,8 +105,9 @@ fn ensure_wasm_bindgen() {
     }
 }
 
-/// Builds the engine for wasm32 and writes the glue into `out_dir`.
-pub fn build_pkg(out_dir: &Path) {
+/// Builds the engine for wasm32 and writes wasm-bindgen's output for `target` (`web`,
+/// `no-modules`) into `out_dir`: `convlab_bg.wasm` and the glue `convlab.js`.
+pub fn build_wasm(target: &str, out_dir: &Path) {
     ensure_wasm_target();
     ensure_wasm_bindgen();
     run(
@@ -125,7 +127,7 @@ pub fn build_pkg(out_dir: &Path) {
         "wasm-bindgen",
         &[
             "--target",
-            "web",
+            target,
             "--no-typescript",
             "--out-dir",
             &out,
@@ -134,13 +136,18 @@ pub fn build_pkg(out_dir: &Path) {
             &wasm.to_string_lossy(),
         ],
     );
+}
+
+/// Builds the engine for wasm32 and writes the `--target web` glue into `out_dir`.
+pub fn build_pkg(out_dir: &Path) {
+    build_wasm("web", out_dir);
     fs::write(out_dir.join("SOURCES.sha"), sources_hash()).expect("pkg/ is writable");
     let size = fs::metadata(out_dir.join("convlab_bg.wasm"))
         .map(|m| m.len())
         .unwrap_or(0);
     say(&format!(
         "wrote {} (convlab_bg.wasm: {} KB)",
-        out,
+        out_dir.display(),
         size / 1024
     ));
 }

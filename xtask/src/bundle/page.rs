@@ -1,0 +1,131 @@
+//! The single HTML file: the served `index.html` with its stylesheet inlined, its module script
+//! replaced by the linked page program, and the engine's files in `<script>` elements the
+//! browser does not run (read by `www/bundle/engine-files.js`, which names the same ids).
+
+/// The stylesheet link of `index.html`, replaced by the stylesheet itself.
+const STYLESHEET_TAG: &str = r#"<link rel="stylesheet" href="www/style.css">"#;
+/// The module script of `index.html`, replaced by the linked program at the end of the body
+/// (a module script runs once the document is parsed; a classic script there does too).
+const MODULE_TAG: &str = r#"<script type="module" src="www/main.js"></script>"#;
+
+/// What goes into the page besides `index.html` and the stylesheet.
+pub struct Parts<'a> {
+    /// wasm-bindgen's `no-modules` glue.
+    pub glue: &'a str,
+    /// The linked page, worker and helper programs.
+    pub page: &'a str,
+    pub worker: &'a str,
+    pub helper: &'a str,
+    /// The wasm, gzipped, in base64.
+    pub wasm_base64: &'a str,
+    /// The four MNIST files (gzipped idx) in base64, in `Playground.loadMnist`'s order.
+    pub mnist_base64: [&'a str; 4],
+}
+
+/// The ids of the MNIST elements, in `Playground.loadMnist`'s order.
+const MNIST_IDS: [&str; 4] = [
+    "convlab-mnist-train-images",
+    "convlab-mnist-train-labels",
+    "convlab-mnist-test-images",
+    "convlab-mnist-test-labels",
+];
+
+/// The single page made from `index_html`, `css` and `parts`.
+pub fn assemble(index_html: &str, css: &str, parts: &Parts) -> Result<String, String> {
+    for tag in [STYLESHEET_TAG, MODULE_TAG] {
+        if index_html.matches(tag).count() != 1 {
+            return Err(format!(
+                "index.html must hold `{tag}` exactly once: the bundle replaces it"
+            ));
+        }
+    }
+    if css.contains("</style") {
+        return Err("www/style.css contains `</style`, which would end the inlined stylesheet".into());
+    }
+    let mut files = String::new();
+    let mut element = |id: &str, kind: &str, text: &str| {
+        files.push_str(&format!(
+            "<script type=\"{kind}\" id=\"{id}\">{}</script>\n",
+            script_text(text)
+        ));
+    };
+    element("convlab-glue", "text/plain", parts.glue);
+    element("convlab-worker", "text/plain", parts.worker);
+    element("convlab-helper", "text/plain", parts.helper);
+    element("convlab-wasm", "application/octet-stream", parts.wasm_base64);
+    for (id, data) in MNIST_IDS.iter().zip(parts.mnist_base64) {
+        element(id, "application/octet-stream", data);
+    }
+    let page = format!("{files}<script>\n{}</script>\n</body>", script_text(parts.page));
+    let html = index_html
+        .replacen(STYLESHEET_TAG, &format!("<style>\n{css}</style>"), 1)
+        .replacen(MODULE_TAG, "", 1);
+    if html.matches("</body>").count() != 1 {
+        return Err("index.html must have one </body>: the programs go before it".into());
+    }
+    Ok(html.replacen("</body>", &page, 1))
+}
+
+/// JavaScript that can sit inside a `<script>` element: `</script` would end the element and
+/// `<!--` would change how the HTML parser reads it, so their `<` and `!` get a backslash, which
+/// JavaScript reads as the same character wherever either can occur (in strings, templates,
+/// regular expressions and comments).
+fn script_text(js: &str) -> String {
+    let mut out = String::with_capacity(js.len());
+    let mut rest = js;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        if tail.len() >= 8 && tail[..8].eq_ignore_ascii_case("</script") {
+            out.push_str("<\\/");
+            rest = &tail[2..];
+        } else if tail.starts_with("<!--") {
+            out.push_str("<\\!--");
+            rest = &tail[4..];
+        } else {
+            out.push('<');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts<'a>() -> Parts<'a> {
+        Parts {
+            glue: "let wasm_bindgen;",
+            page: "const end = '</script>';",
+            worker: "w",
+            helper: "h",
+            wasm_base64: "AGFzbQ==",
+            mnist_base64: ["a", "b", "c", "d"],
+        }
+    }
+
+    #[test]
+    fn the_page_inlines_the_stylesheet_and_the_programs() {
+        let index = "<html><head>\n  <link rel=\"stylesheet\" href=\"www/style.css\">\n  <script type=\"module\" src=\"www/main.js\"></script>\n</head><body><p>x</p></body></html>";
+        let html = assemble(index, "body { margin: 0; }\n", &parts()).unwrap();
+        assert!(html.contains("<style>\nbody { margin: 0; }\n</style>"));
+        assert!(!html.contains("type=\"module\""));
+        assert!(html.contains("<script type=\"application/octet-stream\" id=\"convlab-wasm\">AGFzbQ==</script>"));
+        assert!(html.contains("id=\"convlab-mnist-test-labels\">d</script>"));
+        assert!(html.contains("<script>\nconst end = '<\\/script>';</script>\n</body></html>"));
+        assert!(html.find("<p>x</p>").unwrap() < html.find("convlab-glue").unwrap());
+    }
+
+    #[test]
+    fn a_changed_index_html_is_refused_with_what_to_keep() {
+        let error = assemble("<html><body></body></html>", "", &parts()).unwrap_err();
+        assert!(error.contains("index.html must hold `<link rel=\"stylesheet\""), "{error}");
+    }
+
+    #[test]
+    fn script_text_cannot_end_its_element() {
+        assert_eq!(script_text("a</SCRIPT>b<!--c<d"), "a<\\/SCRIPT>b<\\!--c<d");
+    }
+}
