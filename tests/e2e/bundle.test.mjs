@@ -132,6 +132,9 @@ describe('the single file, opened from disk with the network off', () => {
     assert.equal(await fashion.isDisabled(), true);
     assert.match(await page.locator('#share-link-file').textContent(), /points at the file on this computer/);
     assert.equal(await page.locator('#evaluation-count option').allTextContents().then((o) => o.join(' ')), '1,000 2,000');
+    // The image pickers go up to the file's last test image.
+    assert.equal(await page.getAttribute('#test-image', 'max'), '1999');
+    assert.equal(await page.getAttribute('#transform-index', 'max'), '1999');
     await screenshot(page, '50-bundle-ready');
   });
 

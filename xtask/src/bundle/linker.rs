@@ -98,7 +98,12 @@ impl Linker<'_> {
             if !module.body.ends_with('\n') {
                 script.push('\n');
             }
-            writeln!(script, "return {{ {} }};\n}})();", module.exports.join(", ")).unwrap();
+            writeln!(
+                script,
+                "return {{ {} }};\n}})();",
+                module.exports.join(", ")
+            )
+            .unwrap();
         }
         script.push_str("})();\n");
         Ok(script)
@@ -344,7 +349,11 @@ fn parse_import(statement: &str, path: &Path) -> Result<Import, String> {
     let unquoted = specifier
         .strip_prefix('\'')
         .and_then(|s| s.strip_suffix('\''))
-        .or_else(|| specifier.strip_prefix('"').and_then(|s| s.strip_suffix('"')))
+        .or_else(|| {
+            specifier
+                .strip_prefix('"')
+                .and_then(|s| s.strip_suffix('"'))
+        })
         .ok_or_else(|| format!("the module specifier {specifier} is not a quoted string"))?;
     let from = resolve(path, unquoted)?;
     let clause = clause.trim();
@@ -359,9 +368,7 @@ fn parse_import(statement: &str, path: &Path) -> Result<Import, String> {
     };
     let default_part = default_part.trim().trim_end_matches(',').trim();
     if default_part.starts_with('*') {
-        return Err(
-            "`import * as` is not handled by the bundle's linker; import the names".into(),
-        );
+        return Err("`import * as` is not handled by the bundle's linker; import the names".into());
     }
     let default_name = (!default_part.is_empty()).then(|| default_part.to_string());
     if let Some(name) = &default_name {
@@ -398,7 +405,9 @@ fn check_identifier(name: &str) -> Result<(), String> {
     if first_ok && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$') {
         Ok(())
     } else {
-        Err(format!("`{name}` is not a name the bundle's linker can bind"))
+        Err(format!(
+            "`{name}` is not a name the bundle's linker can bind"
+        ))
     }
 }
 
@@ -447,7 +456,8 @@ mod tests {
 
     /// A throwaway module tree in the temporary directory.
     fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("convlab-linker-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("convlab-linker-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         for (path, text) in files {
             let file = dir.join(path);
@@ -535,16 +545,28 @@ mod tests {
     #[test]
     fn what_a_classic_script_cannot_do_is_refused_with_file_and_line() {
         let cases = [
-            ("const url = import.meta.url;\n", "www/main.js:1: uses import.meta"),
-            ("\nexport let count = 0;\n", "www/main.js:2: `export let` is not handled"),
+            (
+                "const url = import.meta.url;\n",
+                "www/main.js:1: uses import.meta",
+            ),
+            (
+                "\nexport let count = 0;\n",
+                "www/main.js:2: `export let` is not handled",
+            ),
             ("export default 1;\n", "`export default` is not handled"),
             ("import './x.js';\n", "an import without `from`"),
-            ("import * as x from './x.js';\n", "`import * as` is not handled"),
+            (
+                "import * as x from './x.js';\n",
+                "`import * as` is not handled",
+            ),
             ("const m = await import('./x.js');\n", "a dynamic import()"),
             ("import { a } from 'lodash';\n", "is not relative"),
         ];
         for (main, expected) in cases {
-            let dir = tree("refused", &[("www/main.js", main), ("www/x.js", "export const a = 1;\n")]);
+            let dir = tree(
+                "refused",
+                &[("www/main.js", main), ("www/x.js", "export const a = 1;\n")],
+            );
             let error = link(&dir, &[], &[]).unwrap_err();
             assert!(error.contains(expected), "{main:?} gave {error}");
         }
@@ -560,16 +582,25 @@ mod tests {
             ],
         );
         let error = link(&dir, &[], &[]).unwrap_err();
-        assert!(error.contains("www/main.js:1: imports `b` from www/x.js, which does not export it"), "{error}");
+        assert!(
+            error.contains("www/main.js:1: imports `b` from www/x.js, which does not export it"),
+            "{error}"
+        );
         let dir = tree(
             "cycle",
             &[
                 ("www/main.js", "import { a } from './x.js';\n"),
-                ("www/x.js", "import { c } from './main.js';\nexport const a = 1;\n"),
+                (
+                    "www/x.js",
+                    "import { c } from './main.js';\nexport const a = 1;\n",
+                ),
             ],
         );
         let error = link(&dir, &[], &[]).unwrap_err();
-        assert!(error.contains("import cycle www/main.js → www/x.js → www/main.js"), "{error}");
+        assert!(
+            error.contains("import cycle www/main.js → www/x.js → www/main.js"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -78,7 +78,8 @@ fn pick(images: Idx, labels: Idx, per_digit: usize) -> Result<(Idx, Idx), String
         if taken[digit] < per_digit {
             taken[digit] += 1;
             subset_labels.push(label);
-            subset_images.extend_from_slice(&images.data[index * image_len..(index + 1) * image_len]);
+            subset_images
+                .extend_from_slice(&images.data[index * image_len..(index + 1) * image_len]);
         }
     }
     if let Some(digit) = taken.iter().position(|&n| n < per_digit) {
@@ -109,7 +110,9 @@ fn read_idx_gz(path: &Path) -> Result<Idx, String> {
     GzDecoder::new(&gz[..])
         .read_to_end(&mut bytes)
         .map_err(|e| fail(format!("is not gzip ({e})")))?;
-    let (magic, rest) = bytes.split_at_checked(4).ok_or_else(|| fail("too short".into()))?;
+    let (magic, rest) = bytes
+        .split_at_checked(4)
+        .ok_or_else(|| fail("too short".into()))?;
     if magic[..3] != [0, 0, 0x08] {
         return Err(fail("is not an idx file of unsigned bytes".into()));
     }
@@ -151,7 +154,9 @@ mod tests {
         assert_eq!((subset.train, subset.test), (12_000, 2_000));
         let labels = |i: usize| {
             let mut bytes = Vec::new();
-            GzDecoder::new(&subset.files[i][..]).read_to_end(&mut bytes).unwrap();
+            GzDecoder::new(&subset.files[i][..])
+                .read_to_end(&mut bytes)
+                .unwrap();
             bytes
         };
         let train_labels = labels(1);
@@ -159,7 +164,10 @@ mod tests {
         // MNIST's first training labels are 5 0 4 1 9 2 1 3 1 4: all within every quota.
         assert_eq!(&train_labels[8..18], &[5, 0, 4, 1, 9, 2, 1, 3, 1, 4]);
         for digit in 0..10u8 {
-            assert_eq!(train_labels[8..].iter().filter(|&&l| l == digit).count(), 1200);
+            assert_eq!(
+                train_labels[8..].iter().filter(|&&l| l == digit).count(),
+                1200
+            );
         }
         let test_images = labels(2);
         assert_eq!(test_images.len(), 16 + 2000 * 784);

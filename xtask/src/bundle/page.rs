@@ -40,7 +40,9 @@ pub fn assemble(index_html: &str, css: &str, parts: &Parts) -> Result<String, St
         }
     }
     if css.contains("</style") {
-        return Err("www/style.css contains `</style`, which would end the inlined stylesheet".into());
+        return Err(
+            "www/style.css contains `</style`, which would end the inlined stylesheet".into(),
+        );
     }
     let mut files = String::new();
     let mut element = |id: &str, kind: &str, text: &str| {
@@ -52,11 +54,18 @@ pub fn assemble(index_html: &str, css: &str, parts: &Parts) -> Result<String, St
     element("convlab-glue", "text/plain", parts.glue);
     element("convlab-worker", "text/plain", parts.worker);
     element("convlab-helper", "text/plain", parts.helper);
-    element("convlab-wasm", "application/octet-stream", parts.wasm_base64);
+    element(
+        "convlab-wasm",
+        "application/octet-stream",
+        parts.wasm_base64,
+    );
     for (id, data) in MNIST_IDS.iter().zip(parts.mnist_base64) {
         element(id, "application/octet-stream", data);
     }
-    let page = format!("{files}<script>\n{}</script>\n</body>", script_text(parts.page));
+    let page = format!(
+        "{files}<script>\n{}</script>\n</body>",
+        script_text(parts.page)
+    );
     let html = index_html
         .replacen(STYLESHEET_TAG, &format!("<style>\n{css}</style>"), 1)
         .replacen(MODULE_TAG, "", 1);
@@ -67,25 +76,22 @@ pub fn assemble(index_html: &str, css: &str, parts: &Parts) -> Result<String, St
 }
 
 /// JavaScript that can sit inside a `<script>` element: `</script` would end the element and
-/// `<!--` would change how the HTML parser reads it, so their `<` and `!` get a backslash, which
-/// JavaScript reads as the same character wherever either can occur (in strings, templates,
-/// regular expressions and comments).
+/// `<!--` would change how the HTML parser reads what follows, so their `<` becomes `\x3C`, which
+/// JavaScript reads as `<` where these sequences can occur (strings, templates, regular
+/// expressions; in a comment the text does not matter).
 fn script_text(js: &str) -> String {
     let mut out = String::with_capacity(js.len());
     let mut rest = js;
     while let Some(at) = rest.find('<') {
         out.push_str(&rest[..at]);
         let tail = &rest[at..];
-        if tail.len() >= 8 && tail[..8].eq_ignore_ascii_case("</script") {
-            out.push_str("<\\/");
-            rest = &tail[2..];
-        } else if tail.starts_with("<!--") {
-            out.push_str("<\\!--");
-            rest = &tail[4..];
-        } else {
-            out.push('<');
-            rest = &tail[1..];
-        }
+        let opens_or_closes = tail
+            .as_bytes()
+            .get(..8)
+            .is_some_and(|b| b.eq_ignore_ascii_case(b"</script"))
+            || tail.starts_with("<!--");
+        out.push_str(if opens_or_closes { "\\x3C" } else { "<" });
+        rest = &tail[1..];
     }
     out.push_str(rest);
     out
@@ -112,20 +118,28 @@ mod tests {
         let html = assemble(index, "body { margin: 0; }\n", &parts()).unwrap();
         assert!(html.contains("<style>\nbody { margin: 0; }\n</style>"));
         assert!(!html.contains("type=\"module\""));
-        assert!(html.contains("<script type=\"application/octet-stream\" id=\"convlab-wasm\">AGFzbQ==</script>"));
+        assert!(html.contains(
+            "<script type=\"application/octet-stream\" id=\"convlab-wasm\">AGFzbQ==</script>"
+        ));
         assert!(html.contains("id=\"convlab-mnist-test-labels\">d</script>"));
-        assert!(html.contains("<script>\nconst end = '<\\/script>';</script>\n</body></html>"));
+        assert!(html.contains("<script>\nconst end = '\\x3C/script>';</script>\n</body></html>"));
         assert!(html.find("<p>x</p>").unwrap() < html.find("convlab-glue").unwrap());
     }
 
     #[test]
     fn a_changed_index_html_is_refused_with_what_to_keep() {
         let error = assemble("<html><body></body></html>", "", &parts()).unwrap_err();
-        assert!(error.contains("index.html must hold `<link rel=\"stylesheet\""), "{error}");
+        assert!(
+            error.contains("index.html must hold `<link rel=\"stylesheet\""),
+            "{error}"
+        );
     }
 
     #[test]
     fn script_text_cannot_end_its_element() {
-        assert_eq!(script_text("a</SCRIPT>b<!--c<d"), "a<\\/SCRIPT>b<\\!--c<d");
+        assert_eq!(
+            script_text("a</SCRIPT>b<!--c<d<한글"),
+            "a\\x3C/SCRIPT>b\\x3C!--c<d<한글"
+        );
     }
 }
