@@ -158,15 +158,31 @@ impl Linker<'_> {
         }
     }
 
-    /// Reads and parses the module at `path` (or its substitute).
+    /// Reads and parses the module at `path`, or its substitute, which must export exactly the
+    /// names the module it replaces exports (so the two cannot drift apart).
     fn parse(&self, path: &Path) -> Result<Module, String> {
-        let source = match self.substitute(path) {
-            Some(s) => s.source.clone(),
-            None => std::fs::read_to_string(self.root.join(path))
-                .map_err(|e| format!("cannot read the module {}: {e}", path.display()))?,
+        let read = |path: &Path| {
+            std::fs::read_to_string(self.root.join(path))
+                .map_err(|e| format!("cannot read the module {}: {e}", path.display()))
         };
-        let name = self.origin(path);
-        parse_module(&source, &name, path)
+        let Some(substitute) = self.substitute(path) else {
+            return parse_module(&read(path)?, &path.display().to_string(), path);
+        };
+        let module = parse_module(&substitute.source, &self.origin(path), path)?;
+        let mut replaced = declared_exports(&read(path)?);
+        let mut replacing = module.exports.clone();
+        replaced.sort();
+        replacing.sort();
+        if replaced != replacing {
+            return Err(format!(
+                "{} must export what {} exports ({}), but exports {}",
+                substitute.origin,
+                path.display(),
+                replaced.join(", "),
+                replacing.join(", ")
+            ));
+        }
+        Ok(module)
     }
 
     /// Fails unless every name `import` takes is exported by the module it names.
@@ -307,6 +323,15 @@ fn parse_module(source: &str, name: &str, path: &Path) -> Result<Module, String>
         body,
         exports,
     })
+}
+
+/// The names a module's `export` declarations declare (those the linker can read).
+fn declared_exports(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .filter_map(|line| line.strip_prefix("export "))
+        .filter_map(|declaration| exported_name(declaration).ok())
+        .collect()
 }
 
 /// The name an `export` declaration (the text after `export `) declares.
@@ -524,22 +549,37 @@ mod tests {
     }
 
     #[test]
-    fn a_substitute_replaces_the_module_text() {
+    fn a_substitute_replaces_the_module_text_with_the_same_exports() {
         let dir = tree(
             "substitute",
             &[
                 ("www/main.js", "import { WHERE } from './files.js';\n"),
-                ("www/files.js", "export const WHERE = import.meta.url;\n"),
+                (
+                    "www/files.js",
+                    "export const WHERE = import.meta.url;\nexport function open() {}\n",
+                ),
             ],
         );
-        let substitutes = [Substitute {
-            path: PathBuf::from("www/files.js"),
-            origin: "generated".into(),
-            source: "export const WHERE = 'file';\n".into(),
-        }];
-        let script = link(&dir, &[], &substitutes).unwrap();
+        let substitute = |source: &str| {
+            [Substitute {
+                path: PathBuf::from("www/files.js"),
+                origin: "generated".into(),
+                source: source.into(),
+            }]
+        };
+        let script = link(
+            &dir,
+            &[],
+            &substitute("export function open() {}\nexport const WHERE = 'file';\n"),
+        )
+        .unwrap();
         assert!(script.contains("// ---- generated (in place of www/files.js)"));
         assert!(script.contains("const WHERE = 'file';"));
+        let error = link(&dir, &[], &substitute("export const WHERE = 'file';\n")).unwrap_err();
+        assert_eq!(
+            error,
+            "generated must export what www/files.js exports (WHERE, open), but exports WHERE"
+        );
     }
 
     #[test]
