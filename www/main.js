@@ -359,6 +359,8 @@ async function train({ fresh = false, tag = null } = {}) {
  * (the lab's race and overfitting setups); resolves, once the run is over and tested, with its
  * `training-ended` news, or null when it could not start or failed. */
 async function trainSetup({ spec, values, tag = null }) {
+  // A run being tested is over for the lab: its next run queues behind the test.
+  if (runPhase.phase === 'testing') await runPhase.whenIdle();
   if (runPhase.busy) return null;
   builder.loadSpec(spec);
   panel.setValues(values);
@@ -935,7 +937,9 @@ client.ready.then(({ presets, default_training_config: defaults, wasm_ms: wasmMs
     currentSpec: () => builder.spec(),
     currentValues: () => ({ ...panel.values }),
     trainSetup,
-    isTraining: () => runPhase.busy,
+    // The lab's buttons wait while a run trains or stops and while the engine restarts; a run
+    // being tested is over for them (their requests queue behind the test in the worker).
+    isTraining: () => runPhase.busy && runPhase.phase !== 'testing',
   });
   window.convlab.lab = lab;
   builder = new Builder(document.getElementById('builder'), {
