@@ -29,7 +29,7 @@ const PAYLOADS = [
 ];
 
 /** The policy index.html must carry. */
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+const CSP = "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
 
 /** Fails when anything from a probe ran or became markup; `where` names the probe. */
 async function assertNothingRan(where) {
