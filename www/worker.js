@@ -90,8 +90,8 @@ function yieldToMessages() {
   });
 }
 
-/** Fetches every URL (until `signal` aborts), calling `onProgress(loaded, total)` as bytes arrive; resolves with the
- * bodies as Uint8Arrays. */
+/** Fetches every URL (until `signal` aborts), calling `onProgress(loaded, total)` as bytes
+ * arrive; resolves with the bodies as Uint8Arrays. */
 async function fetchWithProgress(urls, signal, onProgress) {
   const responses = await Promise.all(urls.map((url) => fetch(url, { signal })));
   for (const [i, response] of responses.entries()) {
