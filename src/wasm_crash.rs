@@ -68,7 +68,10 @@ pub fn install_panic_hook() {
 /// Safe to call after the trap: it takes the stored string and allocates nothing.
 #[wasm_bindgen(js_name = panicMessage)]
 pub fn panic_message() -> Option<String> {
-    PANIC_MESSAGE.lock().ok().and_then(|mut message| message.take())
+    PANIC_MESSAGE
+        .lock()
+        .ok()
+        .and_then(|mut message| message.take())
 }
 
 /// The size in bytes of the allocation that failed (out of memory), or 0 when none did.
