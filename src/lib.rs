@@ -31,6 +31,8 @@ pub mod training;
 pub mod wasm;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm_bench;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_crash;
 
 pub use error::ConvlabError;
 

@@ -21,10 +21,11 @@ use crate::spec::{Architecture, ModelSpec};
 use crate::tensor::Tensor;
 use crate::training::{evaluate, BatchStats, Fit, History, TrainingConfig};
 
-/// Installs the panic hook so a Rust panic shows its message in the console.
+/// Installs the panic hook: a Rust panic's message goes to the console and is kept for the
+/// worker to report (`crate::wasm_crash`).
 #[wasm_bindgen(start)]
 pub fn start() {
-    console_error_panic_hook::set_once();
+    crate::wasm_crash::install_panic_hook();
 }
 
 #[derive(Serialize)]

@@ -1,23 +1,71 @@
 // The page's only link to the engine's Web Worker (worker.js): requests as promises, and the
 // worker's unprompted news (`ready`, `mnist-progress`, `steps`, `training-ended`, …) as events.
+//
+// When the engine crashes (a Rust panic or out of memory: the worker's `crashed` news), the
+// client terminates that worker — its data-parallel helpers end with it —, rejects the requests
+// in flight with the crash report, tells its listeners (`crashed`) and starts a new worker,
+// announced as `restarted` once its engine is ready. The listeners stay: the page keeps its
+// state and rebuilds the engine's from it. Only one worker is ever alive, and news from a
+// terminated one is dropped.
+
+/** Crashes in a row, each before the new worker had loaded its data, after which the client
+ * stops restarting (the engine would crash again) and reports a `fatal` error instead. */
+const MAX_EARLY_CRASHES = 2;
 
 /** A promise/event API over the worker's postMessage protocol. */
 export class EngineClient {
-  /** @param {Worker} worker the engine worker, as engine-files.js starts it */
-  constructor(worker) {
-    this.worker = worker;
+  /** `startWorker()`: starts the engine worker (engine-files.js's `startEngineWorker` on the
+   * page's current dataset); called again for each restart after a crash. */
+  constructor(startWorker) {
+    this.startWorker = startWorker;
     this.nextId = 1;
     this.pending = new Map();
     this.listeners = new Map();
+    /** Workers started after a crash (read by the tests). */
+    this.restarts = 0;
+    this.earlyCrashes = 0;
+    this.start();
+  }
+
+  /** Starts a worker; `ready` resolves with its `ready` news. */
+  start() {
+    const worker = this.startWorker();
+    this.worker = worker;
+    this.dataLoaded = false;
     this.ready = new Promise((resolve) => this.once('ready', resolve));
-    this.worker.onmessage = ({ data }) => this.receive(data);
-    this.worker.onerror = (event) => {
+    worker.onmessage = ({ data }) => {
+      if (worker === this.worker) this.receive(data);
+    };
+    worker.onerror = (event) => {
+      if (worker !== this.worker) return;
       this.emit('fatal', { code: 'internal', message: event.message || 'the engine worker failed to start' });
     };
   }
 
+  /** Replaces the crashed worker (see the top of this file). */
+  restartAfterCrash(report) {
+    this.worker.terminate();
+    const requests = [...this.pending.values()];
+    this.pending.clear();
+    for (const request of requests) request.reject(report);
+    this.earlyCrashes = this.dataLoaded ? 0 : this.earlyCrashes + 1;
+    this.emit('crashed', report);
+    if (this.earlyCrashes >= MAX_EARLY_CRASHES) {
+      this.emit('fatal', report);
+      return;
+    }
+    this.restarts += 1;
+    this.start();
+    this.ready.then((data) => this.emit('restarted', data));
+  }
+
   /** Routes one message from the worker: an event to its listeners, a reply to its request. */
   receive(message) {
+    if (message.event === 'crashed') {
+      this.restartAfterCrash(message.data);
+      return;
+    }
+    if (message.event === 'mnist-ready') this.dataLoaded = true;
     if (message.event) {
       this.emit(message.event, message.data);
       return;

@@ -14,16 +14,23 @@ const DATASET_FILES = [
   't10k-labels-idx1-ubyte.gz',
 ];
 
-/** Page side: the engine's Web Worker (worker.js), told to load `dataset` first. */
-export function startEngineWorker(dataset) {
+/** Page side: the engine's Web Worker (worker.js), told to load `dataset` first; `testHooks`
+ * gives it the crash test's hook (pages opened with `?test-hooks`). */
+export function startEngineWorker(dataset, testHooks = false) {
   const url = new URL('./worker.js', import.meta.url);
   url.searchParams.set('dataset', dataset);
+  if (testHooks) url.searchParams.set('test-hooks', '1');
   return new Worker(url, { type: 'module' });
 }
 
 /** Engine worker side: the dataset the page asked for in `startEngineWorker` (null when none). */
 export function requestedDataset() {
   return new URL(self.location.href).searchParams.get('dataset');
+}
+
+/** Engine worker side: whether the page asked for the crash test's hook. */
+export function testHooksRequested() {
+  return new URL(self.location.href).searchParams.has('test-hooks');
 }
 
 /** Engine worker side: a data-parallel helper (train-helper.js). */
@@ -36,12 +43,13 @@ export function engineWasm() {
   return new URL('../pkg/convlab_bg.wasm', import.meta.url);
 }
 
-/** Downloads the four files of `dataset`, calling `onProgress(loaded, total)` as bytes arrive;
- * resolves with their bodies (gzipped idx) as Uint8Arrays. */
-export async function datasetFiles(dataset, onProgress) {
+/** Downloads the four files of `dataset` (until `signal` aborts), calling
+ * `onProgress(loaded, total)` as bytes arrive; resolves with their bodies (gzipped idx) as
+ * Uint8Arrays. */
+export async function datasetFiles(dataset, signal, onProgress) {
   const base = new URL(`./data/${dataset}/`, import.meta.url);
   const urls = DATASET_FILES.map((name) => new URL(name, base).href);
-  const responses = await Promise.all(urls.map((url) => fetch(url)));
+  const responses = await Promise.all(urls.map((url) => fetch(url, { signal })));
   for (const [i, response] of responses.entries()) {
     if (!response.ok) throw new Error(`${urls[i]}: HTTP ${response.status}`);
   }

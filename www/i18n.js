@@ -107,6 +107,10 @@ const STRINGS = {
   'reason.loading_data': { en: 'Train is off until {dataset} has arrived.', ko: '{dataset}가 도착할 때까지 학습할 수 없습니다.' },
   'reason.invalid_model': { en: 'Train is off: fix the model first (see the message at the layer).', ko: '먼저 모델을 고쳐야 학습할 수 있습니다 (층 옆의 메시지를 보세요).' },
   'reason.unreadable': { en: 'Train is off: “{setting}” needs a valid number.', ko: '“{setting}”에 올바른 숫자를 넣어야 학습할 수 있습니다.' },
+  'reason.run_locks': { en: 'A run is in progress: the model, the data and the settings stay as they are until it ends (Stop ends it).', ko: '학습 중입니다: 학습이 끝날 때까지 모델, 데이터, 설정은 바뀌지 않습니다 (중지를 누르면 끝납니다).' },
+  'busy.model': { en: 'Not now: a run is in progress. Press Stop (or wait for it to end), then change the model or the data.', ko: '지금은 안 됩니다: 학습 중입니다. 중지를 누르거나 끝날 때까지 기다린 뒤 모델이나 데이터를 바꾸세요.' },
+  'crash.panic': { en: 'The engine crashed ({message}). It was restarted: your model, settings and run list are kept; only the run in progress was lost.', ko: '엔진이 멈췄습니다 ({message}). 엔진을 다시 시작했습니다: 모델, 설정, 실행 목록은 그대로이고 진행 중이던 학습만 사라졌습니다.' },
+  'crash.out_of_memory': { en: 'The engine ran out of memory ({megabytes} MB more were needed). It was restarted: your model, settings and run list are kept; only the run in progress was lost. A smaller model or batch size needs less memory.', ko: '엔진의 메모리가 부족했습니다 ({megabytes} MB가 더 필요했습니다). 엔진을 다시 시작했습니다: 모델, 설정, 실행 목록은 그대로이고 진행 중이던 학습만 사라졌습니다. 모델이나 배치 크기를 줄이면 메모리가 덜 듭니다.' },
 
   'chart.loss': { en: 'Loss', ko: '손실' },
   'chart.accuracy': { en: 'Accuracy', ko: '정확도' },
@@ -151,6 +155,7 @@ const STRINGS = {
   'status.unpacking': { en: 'Unpacking {dataset}…', ko: '{dataset} 압축을 푸는 중…' },
   'status.idle': { en: 'Ready: press Train.', ko: '준비됨: 학습을 누르세요.' },
   'status.starting': { en: 'Starting…', ko: '시작하는 중…' },
+  'status.restarting': { en: 'The engine crashed; restarting it…', ko: '엔진이 멈춰서 다시 시작하는 중…' },
   'status.training': {
     en: 'Epoch {epoch}/{epochs} · batch {batch}/{batches} · loss {loss} · accuracy {accuracy} · {speed} images/s',
     ko: '에포크 {epoch}/{epochs} · 배치 {batch}/{batches} · 손실 {loss} · 정확도 {accuracy} · 초당 {speed}장',

@@ -21,6 +21,7 @@ import { DEFAULT_DATASET, datasetTitle } from './datasets.js';
 import { Lab } from './lab.js';
 import { startEngineWorker } from './engine-files.js';
 import { SINGLE_FILE, DATASETS_HERE, TRAIN_IMAGES, TEST_IMAGES } from './edition.js';
+import { RunPhase } from './run-phase.js';
 
 /** Weight of TensorBoard-style smoothing of the per-batch curves. */
 const SMOOTHING = 0.9;
@@ -51,7 +52,15 @@ const openingLink = (() => {
  * dataset this copy does not hold is refused with a notice when the link's setup is applied). */
 const firstDataset = openingLink.setup && DATASETS_HERE.includes(openingLink.setup.dataset)
   ? openingLink.setup.dataset : DEFAULT_DATASET;
-const client = new EngineClient(startEngineWorker(firstDataset));
+
+/** Starts the engine worker on the page's dataset (after a crash, the one chosen then). A page
+ * opened with `?test-hooks` gives its worker the crash test's hook. */
+function startWorker() {
+  return startEngineWorker(state.dataset, new URLSearchParams(location.search).has('test-hooks'));
+}
+
+/** What the page is doing with the engine, and so what each button does (run-phase.js). */
+const runPhase = new RunPhase();
 const status = new StatusLine(document.getElementById('status'));
 
 /** Everything the page knows; the views are redrawn from it. */
@@ -66,17 +75,19 @@ const state = {
   checking: false,
   checkSequence: 0,
   builtKey: null,
-  building: null,
-  training: false,
+  /** True while a run exists: starting, in progress, stopping or being tested (run-phase.js). */
+  get training() {
+    return runPhase.running;
+  },
+  /** A Reset clicked during a run: fresh weights once the run is over. */
+  resetQueued: false,
   run: null,
   curves: { batches: [], epochs: [], best: null, end: 0 },
   inspectBusy: false,
   inspectAgain: false,
-  /** The dataset chosen (`mnist`, `fashion-mnist`); `mnist` holds its sizes once loaded. */
+  /** The dataset chosen (`mnist`, `fashion-mnist`); `mnist` holds its sizes once loaded. The
+   * worker's data news names its dataset: news about another one is stale and dropped. */
   dataset: firstDataset,
-  /** Dataset switches the worker has not yet answered: its news until then is about the
-   * dataset it is leaving. */
-  datasetSwitches: 0,
   /** The finished runs (saved in the browser): `[{finished, dataset, setup, curves, test, reason}]`. */
   runs: [],
   /** The test-set result of the model on screen, once evaluated. */
@@ -89,7 +100,8 @@ const state = {
 
 /** Read by the end-to-end tests (timings, the last run's figures, and the engine client to ask
  * for predictions). */
-window.convlab = { state, timings: {}, lastRun: null, client };
+const client = new EngineClient(startWorker);
+window.convlab = { state, timings: {}, lastRun: null, client, runPhase, crashes: [] };
 
 let builder;
 let summary;
@@ -224,26 +236,66 @@ let rebuildTimer = null;
 function scheduleRebuild() {
   clearTimeout(rebuildTimer);
   rebuildTimer = setTimeout(() => {
-    if (!state.training && state.view && !panel.unreadable() && modelKey() !== state.builtKey) {
+    if (!runPhase.busy && state.view && !panel.unreadable() && modelKey() !== state.builtKey) {
       ensureModel().catch(showFailure);
     }
   }, REBUILD_DELAY_MS);
 }
 
-/** Builds the model unless the worker already holds this one; then clears the old run's views. */
-async function ensureModel({ fresh = false } = {}) {
-  const key = modelKey();
-  if (!fresh && key === state.builtKey) return;
-  clearTimeout(rebuildTimer);
-  await client.build(effectiveSpec(), panel.seed());
-  state.builtKey = key;
-  lab.modelBuilt();
-  state.curves = { batches: [], epochs: [], best: null, end: 0 };
-  state.test = null;
-  prediction.showTest(null);
-  scheduleRender('charts');
-  refreshInspection();
+/** The model builds in flight, one after another: a Reset's build and a Train's check of the
+ * built key never interleave. */
+let modelWork = Promise.resolve();
+
+/** Builds the model unless the worker already holds this one; then clears the old run's views.
+ * Resolves with whether it built. */
+function ensureModel({ fresh = false } = {}) {
+  const build = async () => {
+    const key = modelKey();
+    if (!fresh && key === state.builtKey) return false;
+    clearTimeout(rebuildTimer);
+    await client.build(effectiveSpec(), panel.seed());
+    state.builtKey = key;
+    lab.modelBuilt();
+    state.curves = { batches: [], epochs: [], best: null, end: 0 };
+    state.test = null;
+    prediction.showTest(null);
+    scheduleRender('charts');
+    refreshInspection();
+    updateTrainButton();
+    return true;
+  };
+  const done = modelWork.then(build, build);
+  modelWork = done.catch(() => {});
+  return done;
+}
+
+/** Reset: fresh weights now, or, during a run, Stop now and fresh weights once it is over. */
+function reset() {
+  if (runPhase.phase === 'restarting') return;
+  if (runPhase.running) {
+    state.resetQueued = true;
+    stop();
+    return;
+  }
+  ensureModel({ fresh: true }).then(() => status.say(state.mnist ? 'status.idle' : 'status.loading_data', dataParams({ percent: '' })), showFailure);
+}
+
+/** Stop: asks the run to end after the batch in progress (once, however often it is clicked). */
+function stop() {
+  if (runPhase.phase !== 'training') return;
+  runPhase.to('stopping');
   updateTrainButton();
+  client.stop();
+}
+
+/** The run is over (tested, failed or could not start): back to idle, then a queued Reset. */
+function runOver() {
+  runPhase.to('idle');
+  updateTrainButton();
+  if (state.resetQueued) {
+    state.resetQueued = false;
+    reset();
+  }
 }
 
 // ---- training ---------------------------------------------------------------------------------------
@@ -251,31 +303,35 @@ async function ensureModel({ fresh = false } = {}) {
 function updateTrainButton() {
   if (!panel || !builder) return;
   let reason = '';
-  if (!state.engineReady) reason = t('reason.loading_engine');
+  if (runPhase.running) reason = t('reason.run_locks');
+  else if (!state.engineReady) reason = t('reason.loading_engine');
   else if (state.specError) reason = t('reason.invalid_model');
   else if (!state.mnist) reason = t('reason.loading_data', dataParams());
   else if (panel.unreadable()) reason = t('reason.unreadable', { setting: panel.unreadable() });
   // While a check is on its way (a few milliseconds) Train waits without a message.
   const waiting = state.checking || !state.view;
-  panel.setState({ training: state.training, canTrain: !reason && !waiting, reason });
-  builder.setLocked(state.training);
-  keras.setLocked(state.training);
-  share.setState({ canDownload: Boolean(state.builtKey), locked: state.training });
-  document.getElementById('dataset').disabled = state.training;
+  const busy = runPhase.busy;
+  panel.setState({ training: busy, canTrain: !busy && !reason && !waiting, canStop: runPhase.phase === 'training',
+    canReset: runPhase.phase !== 'restarting', reason });
+  builder.setLocked(busy);
+  keras.setLocked(busy);
+  share.setState({ canDownload: Boolean(state.builtKey), locked: busy });
+  document.getElementById('dataset').disabled = busy;
 }
 
 /** Trains the model on screen (with fresh weights when `fresh`, else continuing from the weights
  * it has); `tag` (`{key, params}`) names the run in the lab's run list. Resolves with whether the
  * run started. */
 async function train({ fresh = false, tag = null } = {}) {
+  // Train while anything else is going on is a no-op (the button is off; run-phase.js).
+  if (runPhase.phase !== 'idle') return false;
+  runPhase.to('training');
   panel.showError(null);
-  state.training = true;
   updateTrainButton();
   status.say('status.starting');
-  // Without a rebuild the run goes on from the weights the last run left.
-  const continued = !fresh && modelKey() === state.builtKey && state.curves.end > 0;
   try {
-    await ensureModel({ fresh });
+    // Without a rebuild the run goes on from the weights the last run left.
+    const continued = !(await ensureModel({ fresh })) && state.curves.end > 0;
     const config = panel.config();
     const info = await client.train(config, panel.trainSize(), panel.workers());
     state.run = {
@@ -285,29 +341,46 @@ async function train({ fresh = false, tag = null } = {}) {
       batches: 0,
       progress: null,
     };
+    // A Stop clicked while the run was starting found no run in the worker: it has one now.
+    if (runPhase.phase === 'stopping') client.stop();
     prediction.showTest(null);
     lab.runStarted({ builderSpec: builder.spec(), spec: effectiveSpec(), values: { ...panel.values }, config, continued, tag });
     return true;
   } catch (error) {
-    state.training = false;
-    updateTrainButton();
+    // A crash while starting: the restart puts the page right (onEngineCrashed).
+    if (runPhase.phase === 'restarting') return false;
     panel.showError(error);
     status.say('status.idle');
+    runOver();
     return false;
   }
 }
 
 /** Puts `spec` in the builder and `values` in the training panel, then trains with fresh weights
- * (the lab's race and overfitting setups); resolves with the run's `training-ended` news, or
- * null when it could not start. */
+ * (the lab's race and overfitting setups); resolves, once the run is over and tested, with its
+ * `training-ended` news, or null when it could not start or failed. */
 async function trainSetup({ spec, values, tag = null }) {
-  if (state.training) return null;
+  // A run being tested is over for the lab: its next run queues behind the test.
+  if (runPhase.phase === 'testing') await runPhase.whenIdle();
+  if (runPhase.busy) return null;
   builder.loadSpec(spec);
   panel.setValues(values);
   await checkModel();
   if (state.specError) return null;
-  const ended = new Promise((resolve) => client.once('training-ended', resolve));
-  return (await train({ fresh: true, tag })) ? ended : null;
+  let ended = null;
+  client.once('training-ended', (news) => { ended = news; });
+  if (!(await train({ fresh: true, tag }))) return null;
+  await runPhase.whenIdle();
+  return ended;
+}
+
+/** A lab panel's model for the builder; refused with a notice during a run (run-phase.js). */
+function loadLabSpec(spec) {
+  if (runPhase.busy) {
+    notices.show('busy', 'info', 'busy.model');
+    return;
+  }
+  builder.loadSpec(spec);
 }
 
 function onSteps({ steps, images_per_second: speed }) {
@@ -339,7 +412,7 @@ function onSteps({ steps, images_per_second: speed }) {
 
 function onTrainingEnded(data) {
   const run = state.run;
-  state.training = false;
+  runPhase.to('testing');
   state.run = null;
   window.convlab.lastRun = { ...data, batches: run ? run.batches : 0, progress: run ? run.progress : null };
   if (run && data.best_epoch != null) {
@@ -392,6 +465,8 @@ async function refreshInspection() {
 }
 
 function showFailure(error) {
+  // A request the crash cut short: the crash notice says what happened.
+  if (error && error.code === 'crashed') return;
   status.say('status.failed', { message: engineMessage(error && error.message ? error.message : String(error)) });
 }
 
@@ -439,6 +514,10 @@ function tidyFloats(value) {
 
 /** Reads pasted Keras code with the engine's parser and puts the model into the builder. */
 async function importKerasCode(source) {
+  if (runPhase.busy) {
+    keras.showImport({ problem: 'busy.model' });
+    return;
+  }
   if (!source.trim()) {
     keras.showImport({ problem: 'keras.import_empty' });
     return;
@@ -474,8 +553,11 @@ async function downloadCurrentModel() {
 /** Opens a TensorFlow.js model from chosen or dropped files: the builder shows its layers, the
  * worker holds its weights, and it is tested on the test set without training. */
 async function openModelFiles(files) {
-  if (state.training) return;
   const failed = (key, params) => share.showFiles({ kind: 'error', key, params });
+  if (runPhase.busy) {
+    failed('busy.model');
+    return;
+  }
   let model;
   try {
     model = await readModelFiles(files);
@@ -670,17 +752,59 @@ async function restoreSavedWork() {
     }
   }
   if (!setup || !(await applySetup(setup, fromLink))) return;
+  if (await restoreSavedModel()) share.showStorage({ kind: 'good', key: 'storage.restored', params: { runs: state.runs.length } });
+}
+
+/** Loads the saved model (weights, curves, test result) into the worker when it is the model on
+ * screen; resolves with whether it did. */
+async function restoreSavedModel() {
   const record = await savedWork.get(SAVED.model);
-  if (!record || record.key !== modelKey() || record.dataset !== state.dataset) return;
+  if (!record || record.key !== modelKey() || record.dataset !== state.dataset) return false;
   const path = JSON.parse(record.modelJson).weightsManifest[0].paths[0];
-  if (!(await loadWeights(record.modelJson, { [path]: record.weights }, () => {}))) return;
+  if (!(await loadWeights(record.modelJson, { [path]: record.weights }, () => {}))) return false;
   state.curves = record.curves;
   scheduleRender('charts');
   if (record.test) {
     state.test = record.test;
     prediction.showTest({ state: 'done', images: TEST_IMAGES, ...record.test });
   }
-  share.showStorage({ kind: 'good', key: 'storage.restored', params: { runs: state.runs.length } });
+  return true;
+}
+
+// ---- crashes ---------------------------------------------------------------------------------------
+
+/** The engine crashed (a panic or out of memory) and the client is starting a new worker. The
+ * run in progress is lost; the builder's model, the settings, the run list and the saved work
+ * live on the page and stay. The learner is told, in the notices and the status line. */
+function onEngineCrashed(report) {
+  runPhase.to('restarting');
+  window.convlab.crashes.push(report);
+  state.engineReady = false;
+  state.run = null;
+  state.resetQueued = false;
+  state.mnist = null;
+  state.mnistError = null;
+  state.progress = { loaded: 0, total: 0 };
+  state.builtKey = null;
+  state.test = null;
+  prediction.showTest(null);
+  const megabytes = formatNumber(Math.round(report.bytes / 2 ** 20));
+  notices.show('crash', 'error', report.kind === 'out_of_memory' ? 'crash.out_of_memory' : 'crash.panic',
+    () => ({ message: report.message, megabytes }));
+  status.say('status.restarting');
+  updateTrainButton();
+  scheduleRender('progress');
+}
+
+/** The new engine is ready: it loads the page's dataset by itself; the model on screen is built
+ * again, with the saved weights when they belong to it. */
+async function onEngineRestarted() {
+  state.engineReady = true;
+  runPhase.to('idle');
+  status.say('status.loading_data', dataParams({ percent: '' }));
+  updateTrainButton();
+  if (!state.view || panel.unreadable()) return;
+  if (!(await restoreSavedModel())) await ensureModel({ fresh: true });
 }
 
 // ---- datasets ------------------------------------------------------------------------------------------
@@ -713,7 +837,13 @@ function setUpDatasetChoice() {
 async function switchDataset(name) {
   if (name === state.dataset) return;
   if (!DATASETS_HERE.includes(name)) {
+    document.getElementById('dataset').value = state.dataset;
     notices.show('dataset-missing', 'error', 'edition.dataset_missing', { dataset: datasetTitle(name) });
+    return;
+  }
+  if (runPhase.busy) {
+    document.getElementById('dataset').value = state.dataset;
+    notices.show('busy', 'info', 'busy.model');
     return;
   }
   state.dataset = name;
@@ -729,12 +859,7 @@ async function switchDataset(name) {
   updateTrainButton();
   scheduleRender('progress');
   refreshKerasCode();
-  state.datasetSwitches += 1;
-  try {
-    await client.loadDataset(name);
-  } finally {
-    state.datasetSwitches -= 1;
-  }
+  await client.loadDataset(name);
 }
 
 // Another link pasted into this tab changes only the hash: open it as a page of its own.
@@ -756,15 +881,15 @@ function setUpLanguageToggle() {
   });
 }
 
-client.on('mnist-progress', ({ loaded, total, unpacking }) => {
-  if (state.datasetSwitches > 0) return;
+client.on('mnist-progress', ({ dataset, loaded, total, unpacking }) => {
+  if (dataset !== state.dataset) return;
   state.progress = { loaded, total };
   if (unpacking) status.say('status.unpacking', dataParams());
   else if (!state.training) status.say('status.loading_data', dataParams({ percent: total ? formatPercent(Math.min(1, loaded / total), 0) : '' }));
   scheduleRender('progress');
 });
-client.on('mnist-ready', (sizes) => {
-  if (state.datasetSwitches > 0) return;
+client.on('mnist-ready', ({ dataset, ...sizes }) => {
+  if (dataset !== state.dataset) return;
   state.mnist = sizes;
   window.convlab.timings.mnistReady = performance.now();
   scheduleRender('progress');
@@ -774,16 +899,16 @@ client.on('mnist-ready', (sizes) => {
   if (state.evaluateWhenReady) evaluateModel();
 });
 client.on('mnist-error', (error) => {
+  if (error.dataset !== state.dataset) return;
   state.mnistError = error;
   scheduleRender('progress');
 });
 client.on('steps', onSteps);
 client.on('training-ended', onTrainingEnded);
 client.on('training-error', (error) => {
-  state.training = false;
   state.run = null;
   panel.showError(error);
-  updateTrainButton();
+  runOver();
 });
 client.on('evaluating', ({ images }) => prediction.showTest({ state: 'evaluating', images }));
 client.on('test-result', (result) => {
@@ -791,8 +916,11 @@ client.on('test-result', (result) => {
   else prediction.showTest({ state: 'done', images: TEST_IMAGES, ...result });
   state.test = result.error ? null : result;
   saveRun(state.test);
+  runOver();
 });
-client.on('fatal', showFailure);
+client.on('fatal', (error) => showFailure({ ...error, code: 'fatal' }));
+client.on('crashed', onEngineCrashed);
+client.on('restarted', () => onEngineRestarted().catch(showFailure));
 
 translateStatic();
 setUpLanguageToggle();
@@ -814,8 +942,8 @@ client.ready.then(({ presets, default_training_config: defaults, wasm_ms: wasmMs
   panel = new TrainingPanel(document.getElementById('training'), document.getElementById('training-controls'), {
     defaults,
     onTrain: train,
-    onStop: () => client.stop(),
-    onReset: () => ensureModel({ fresh: true }).then(() => status.say(state.mnist ? 'status.idle' : 'status.loading_data', dataParams({ percent: '' })), showFailure),
+    onStop: stop,
+    onReset: reset,
     onChange: () => {
       checkModel();
       updateTrainButton();
@@ -825,11 +953,13 @@ client.ready.then(({ presets, default_training_config: defaults, wasm_ms: wasmMs
   lab = new Lab(document.getElementById('lab'), {
     client,
     presets,
-    loadSpec: (spec) => builder.loadSpec(spec),
+    loadSpec: loadLabSpec,
     currentSpec: () => builder.spec(),
     currentValues: () => ({ ...panel.values }),
     trainSetup,
-    isTraining: () => state.training,
+    // The lab's buttons wait while a run trains or stops and while the engine restarts; a run
+    // being tested is over for them (their requests queue behind the test in the worker).
+    isTraining: () => runPhase.busy && runPhase.phase !== 'testing',
   });
   window.convlab.lab = lab;
   builder = new Builder(document.getElementById('builder'), {
@@ -852,7 +982,7 @@ client.ready.then(({ presets, default_training_config: defaults, wasm_ms: wasmMs
   setUpDatasetChoice();
   acceptDroppedFiles(openModelFiles, (dragging) => {
     document.body.dataset.dropText = t('files.drop');
-    document.body.classList.toggle('dragging-files', dragging && !state.training);
+    document.body.classList.toggle('dragging-files', dragging && !runPhase.busy);
   });
   builder.loadPreset(FIRST_PRESET);
   restoreSavedWork().catch(showFailure).finally(() => {

@@ -5,10 +5,11 @@
 //
 // Messages from the lead: {type: 'start', mnist, spec, weights, config, trainSize} → {type: 'started'};
 // {type: 'compute', shard, shards} → {type: 'computed', stats, grads}; {type: 'apply', grads, stats}.
-// Any failure answers {type: 'error', error}.
+// Any failure answers {type: 'error', error} (a crash of this helper's engine: its crash report).
 
 import init, { Playground } from '../pkg/convlab.js';
 import { engineWasm } from './engine-files.js';
+import { crashReport } from './engine-crash.js';
 
 let playground = null;
 
@@ -44,6 +45,7 @@ self.onmessage = async ({ data }) => {
   try {
     await handlers[data.type](data);
   } catch (error) {
-    self.postMessage({ type: 'error', error: asEngineError(error) });
+    // A trap kills this helper's engine: the lead ends the run with the helper's crash report.
+    self.postMessage({ type: 'error', error: crashReport(error) || asEngineError(error) });
   }
 };

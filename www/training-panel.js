@@ -111,7 +111,7 @@ export class TrainingPanel {
     for (const setting of SETTINGS) {
       if (!(setting.key in this.values)) this.values[setting.key] = setting.default;
     }
-    this.state = { training: false, canTrain: false, reason: '' };
+    this.state = { training: false, canTrain: false, canStop: false, canReset: true, reason: '' };
     this.error = null;
     this.render();
     onLanguageChange(() => this.render());
@@ -195,7 +195,8 @@ export class TrainingPanel {
     this.handlers.onChange();
   }
 
-  /** `{training, canTrain, reason}`: enables the buttons and says why Train is off. */
+  /** `{training, canTrain, canStop, canReset, reason}`: enables the buttons (the settings are
+   * locked while `training`) and says why Train is off. */
   setState(state) {
     this.state = { ...this.state, ...state };
     this.updateButtons();
@@ -291,12 +292,12 @@ export class TrainingPanel {
 
   updateButtons() {
     if (!this.trainButton) return;
-    const { training, canTrain, reason } = this.state;
+    const { training, canTrain, canStop, canReset, reason } = this.state;
     this.trainButton.disabled = training || !canTrain;
-    this.stopButton.disabled = !training;
-    this.resetButton.disabled = training;
-    this.reason.textContent = training ? '' : reason;
-    this.reason.hidden = training || !reason;
+    this.stopButton.disabled = !canStop;
+    this.resetButton.disabled = !canReset;
+    this.reason.textContent = reason;
+    this.reason.hidden = !reason;
     for (const control of this.root.querySelectorAll('form input, form select')) control.disabled = training;
   }
 

@@ -5,10 +5,11 @@
 // Protocol (see engine-client.js): requests `{id, method, args}` are answered `{id, result}` or
 // `{id, error}`; unprompted news is sent as `{event, data}`.
 
-import init, { checkModel, presets, defaultTrainingConfig, exportKeras, importKeras, Playground } from '../pkg/convlab.js';
+import init, { checkModel, presets, defaultTrainingConfig, exportKeras, importKeras, crashForTest, Playground } from '../pkg/convlab.js';
 import { labMethods, reportGradients } from './lab-worker.js';
-import { startHelperWorker, requestedDataset, engineWasm, datasetFiles } from './engine-files.js';
+import { startHelperWorker, requestedDataset, testHooksRequested, engineWasm, datasetFiles } from './engine-files.js';
 import { TEST_IMAGES } from './edition.js';
+import { crashReport } from './engine-crash.js';
 
 /** The page hears about trained batches at most this often (one message per batch would be
  * wasted work for fast models). */
@@ -23,8 +24,14 @@ let mnistReady = false;
 let mnistFiles = null;
 /** The architecture view of the model built last (kernel shapes for the filters view). */
 let builtView = null;
-/** The run in progress: `{loss, stopRequested, stopClickedAt}`, or null. */
+/** The run in progress: `{loss, stopRequested, stopClickedAt, crashForTest}`, or null. */
 let run = null;
+/** The crash report once the engine has trapped (engine-crash.js), else null. The wasm instance
+ * is dead then: every request is refused with it, and the page replaces this worker. */
+let crash = null;
+
+/** Pages opened with `?test-hooks` (the crash test) may crash the engine on purpose. */
+const TEST_HOOKS = testHooksRequested();
 
 /** Sends unprompted news to the page. */
 function post(event, data) {
@@ -36,6 +43,30 @@ function asEngineError(error) {
   if (error && typeof error === 'object' && 'message' in error && 'code' in error) return error;
   return { code: 'internal', message: String(error && error.message ? error.message : error), layer: null, field: null };
 }
+
+/** True when `error` is the engine's death (a wasm trap: a panic or out of memory). The first
+ * time, the run in progress ends with the crash as its `training-error` and the page hears
+ * `crashed`, after which it terminates this worker. */
+function engineCrashed(error) {
+  if (crash) return true;
+  const report = crashReport(error);
+  if (!report) return false;
+  crash = report;
+  if (run) {
+    run = null;
+    post('training-error', report);
+  }
+  post('crashed', report);
+  return true;
+}
+
+// A trap outside every try (a promise chain, a timer) is still a crash to report.
+self.addEventListener('error', (event) => {
+  if (engineCrashed(event.error)) event.preventDefault();
+});
+self.addEventListener('unhandledrejection', (event) => {
+  if (engineCrashed(event.reason)) event.preventDefault();
+});
 
 /** Resolves after the messages already queued for this worker have been handled. A
  * MessageChannel round trip is not clamped like a nested setTimeout. */
@@ -58,26 +89,44 @@ const FIRST_DATASET = DATASETS.find((name) => name === requestedDataset()) || 'm
 
 /** Counts dataset loads, so a load overtaken by a newer choice drops its result. */
 let datasetLoads = 0;
+/** Cancels the download in progress (a newer choice overtakes it: the last choice wins). */
+let cancelLoad = new AbortController();
 
 /** Loads the four files of `dataset` (MNIST's layout) with progress events and hands them to
- * the engine, which gunzips and checks them. */
+ * the engine, which gunzips and checks them. The news names the dataset it is about. An
+ * overtaken load is cancelled and ends quietly. */
 async function loadMnist(dataset = FIRST_DATASET) {
   const load = ++datasetLoads;
+  cancelLoad.abort();
+  cancelLoad = new AbortController();
   let lastPost = 0;
-  const files = await datasetFiles(dataset, (loaded, total) => {
-    const now = performance.now();
+  let files;
+  try {
+    files = await datasetFiles(dataset, cancelLoad.signal, (loaded, total) => {
+      const now = performance.now();
+      if (load !== datasetLoads) return;
+      if (now - lastPost > 100 || loaded === total) {
+        lastPost = now;
+        post('mnist-progress', { dataset, loaded, total });
+      }
+    });
+  } catch (error) {
     if (load !== datasetLoads) return;
-    if (now - lastPost > 100 || loaded === total) {
-      lastPost = now;
-      post('mnist-progress', { loaded, total });
-    }
-  });
+    throw error;
+  }
   if (load !== datasetLoads) return;
-  post('mnist-progress', { loaded: 1, total: 1, unpacking: true });
+  post('mnist-progress', { dataset, loaded: 1, total: 1, unpacking: true });
   const sizes = playground.loadMnist(...files);
   mnistFiles = files;
   mnistReady = true;
-  post('mnist-ready', sizes);
+  post('mnist-ready', { ...sizes, dataset });
+}
+
+/** Loads `dataset`; a failure is reported as `mnist-error` naming it (a crash as a crash). */
+function startLoading(dataset) {
+  loadMnist(dataset).catch((error) => {
+    if (!engineCrashed(error)) post('mnist-error', { ...asEngineError(error), dataset });
+  });
 }
 
 /** A reply whose typed arrays move to the page instead of being copied. */
@@ -206,6 +255,7 @@ async function trainLoop(currentRun) {
     try {
       helpers = await startHelpers(currentRun.workers - 1, currentRun.config, currentRun.trainSize);
     } catch (error) {
+      if (engineCrashed(error)) return;
       playground.stopTraining();
       run = null;
       post('training-error', asEngineError(error));
@@ -234,9 +284,12 @@ async function trainLoop(currentRun) {
   while (!currentRun.stopRequested) {
     let steps;
     try {
+      // The crash test's forced crash happens where a real engine panic would: in a step.
+      if (currentRun.crashForTest) crashForTest(currentRun.crashForTest);
       steps = helpers.length > 0 ? await parallelStep(helpers) : playground.trainBatches(1);
     } catch (error) {
       helpers.forEach((helper) => helper.terminate());
+      if (engineCrashed(error)) return;
       playground.stopTraining();
       run = null;
       post('training-error', asEngineError(error));
@@ -279,7 +332,7 @@ async function trainLoop(currentRun) {
   try {
     post('test-result', playground.evaluateTest(TEST_IMAGES, currentRun.loss));
   } catch (error) {
-    post('test-result', { error: asEngineError(error) });
+    if (!engineCrashed(error)) post('test-result', { error: asEngineError(error) });
   }
 }
 
@@ -299,7 +352,7 @@ const methods = {
     if (run) throw { code: 'setting', message: 'training is already running', layer: null, field: null };
     if (!mnistReady) throw { code: 'data', message: 'MNIST is not loaded yet; wait for the download to finish', layer: null, field: null };
     const info = playground.startTraining(JSON.stringify(config), trainSize);
-    run = { loss: config.loss, config, trainSize, workers: Math.max(1, Math.min(8, Math.floor(workers) || 1)), stopRequested: false, stopClickedAt: 0 };
+    run = { loss: config.loss, config, trainSize, workers: Math.max(1, Math.min(8, Math.floor(workers) || 1)), stopRequested: false, stopClickedAt: 0, crashForTest: null };
     const currentRun = run;
     // Starts after this reply is sent, so the page knows the run began before its first steps.
     setTimeout(() => trainLoop(currentRun), 0);
@@ -354,16 +407,30 @@ const methods = {
     if (!DATASETS.includes(name)) throw { code: 'data', message: `there is no dataset '${name}'`, layer: null, field: null };
     mnistReady = false;
     mnistFiles = null;
-    loadMnist(name).catch((error) => post('mnist-error', asEngineError(error)));
+    startLoading(name);
     return null;
   },
 };
+
+if (TEST_HOOKS) {
+  /** The crash test's hook (`kind`: `panic` or `out_of_memory`, src/wasm_crash.rs): during a run
+   * the engine crashes in its next step; otherwise at once. */
+  methods.crashForTest = ({ kind }) => {
+    if (run) run.crashForTest = kind;
+    else crashForTest(kind);
+    return null;
+  };
+}
 
 // The teaching lab's requests (lab-worker.js).
 Object.assign(methods, labMethods(() => playground));
 
 self.onmessage = ({ data }) => {
   const { id, method, args } = data;
+  if (crash) {
+    self.postMessage({ id, error: crash });
+    return;
+  }
   try {
     const value = methods[method](args || {});
     if (value instanceof Transfer) {
@@ -372,7 +439,7 @@ self.onmessage = ({ data }) => {
       self.postMessage({ id, result: value });
     }
   } catch (error) {
-    self.postMessage({ id, error: asEngineError(error) });
+    self.postMessage({ id, error: engineCrashed(error) ? crash : asEngineError(error) });
   }
 };
 
@@ -386,11 +453,7 @@ async function start() {
     default_training_config: defaultTrainingConfig(),
     wasm_ms: performance.now() - started,
   });
-  try {
-    await loadMnist();
-  } catch (error) {
-    post('mnist-error', asEngineError(error));
-  }
+  startLoading(FIRST_DATASET);
 }
 
 start().catch((error) => post('fatal', asEngineError(error)));

@@ -26,11 +26,13 @@ function scriptUrl(files, parts) {
   return URL.createObjectURL(new Blob(source, { type: 'text/javascript' }));
 }
 
-/** Page side: the engine's Web Worker, with the engine, the data and the helper's program. */
-export function startEngineWorker(dataset) {
+/** Page side: the engine's Web Worker, with the engine, the data and the helper's program;
+ * `testHooks` gives it the crash test's hook. */
+export function startEngineWorker(dataset, testHooks = false) {
   const glue = elementText(ELEMENTS.glue);
   const files = {
     dataset,
+    testHooks,
     wasm: elementText(ELEMENTS.wasm),
     mnist: ELEMENTS.mnist.map(elementText),
     helper: `${glue}\n${elementText(ELEMENTS.helper)}`,
@@ -41,6 +43,11 @@ export function startEngineWorker(dataset) {
 /** Engine worker side: the dataset the page asked for in `startEngineWorker`. */
 export function requestedDataset() {
   return self.convlabFiles.dataset;
+}
+
+/** Engine worker side: whether the page asked for the crash test's hook. */
+export function testHooksRequested() {
+  return self.convlabFiles.testHooks;
 }
 
 /** The helpers' Blob URL, made by the first helper. */
@@ -67,9 +74,9 @@ export function engineWasm() {
   return new Response(gzipped.stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer();
 }
 
-/** The four files of `dataset` (gzipped idx) from the page, reported as loaded at once; only
- * MNIST is in the file. */
-export async function datasetFiles(dataset, onProgress) {
+/** The four files of `dataset` (gzipped idx) from the page, reported as loaded at once (there is
+ * nothing to cancel: `signal` is unused); only MNIST is in the file. */
+export async function datasetFiles(dataset, signal, onProgress) {
   if (dataset !== 'mnist') {
     throw new Error(`${dataset} is not in this single-file playground; open the served playground to download it`);
   }
