@@ -1,6 +1,16 @@
 //! The single HTML file: the served `index.html` with its stylesheet inlined, its module script
 //! replaced by the linked page program, and the engine's files in `<script>` elements the
 //! browser does not run (read by `www/bundle/engine-files.js`, which names the same ids).
+//!
+//! The served page's Content-Security-Policy allows only its own files ('self'), which a page
+//! opened from disk has none of; the bundle gets a policy as strict in its own terms: the one
+//! inline stylesheet and the one inline script by their SHA-256 hashes (no other inline script,
+//! no handler attribute, no eval), wasm compiled only with 'wasm-unsafe-eval', workers only from
+//! the Blob URLs the page and its engine worker make, and no network at all.
+
+use sha2::{Digest, Sha256};
+
+use super::base64;
 
 /// The stylesheet link of `index.html`, replaced by the stylesheet itself.
 const STYLESHEET_TAG: &str = r#"<link rel="stylesheet" href="www/style.css">"#;
@@ -20,6 +30,26 @@ pub struct Parts<'a> {
     pub wasm_base64: &'a str,
     /// The four MNIST files (gzipped idx) in base64, in `Playground.loadMnist`'s order.
     pub mnist_base64: [&'a str; 4],
+}
+
+/// The served page's Content-Security-Policy element, replaced by the bundle's (see the top).
+const CSP_START: &str = r#"<meta http-equiv="Content-Security-Policy" content=""#;
+
+/// The bundle's policy for its inline stylesheet `style` and inline program `script` (the exact
+/// text inside their elements).
+fn content_security_policy(style: &str, script: &str) -> String {
+    let hash = |text: &str| {
+        format!(
+            "'sha256-{}'",
+            base64::encode(&Sha256::digest(text.as_bytes()))
+        )
+    };
+    format!(
+        "default-src 'none'; script-src {} 'wasm-unsafe-eval'; worker-src blob:; style-src {}; \
+         img-src data: blob:; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'",
+        hash(script),
+        hash(style)
+    )
 }
 
 /// The ids of the MNIST elements, in `Playground.loadMnist`'s order.
@@ -62,12 +92,24 @@ pub fn assemble(index_html: &str, css: &str, parts: &Parts) -> Result<String, St
     for (id, data) in MNIST_IDS.iter().zip(parts.mnist_base64) {
         element(id, "application/octet-stream", data);
     }
-    let page = format!(
-        "{files}<script>\n{}</script>\n</body>",
-        script_text(parts.page)
-    );
-    let html = index_html
-        .replacen(STYLESHEET_TAG, &format!("<style>\n{css}</style>"), 1)
+    let script = format!("\n{}", script_text(parts.page));
+    let style = format!("\n{css}");
+    let page = format!("{files}<script>{script}</script>\n</body>");
+    let csp_at = match index_html.matches(CSP_START).count() {
+        1 => index_html.find(CSP_START).unwrap_or_default(),
+        _ => {
+            return Err(format!(
+                "index.html must hold one `{CSP_START}…\">`: the bundle replaces its policy"
+            ))
+        }
+    };
+    let csp_end = index_html[csp_at..]
+        .find("\">")
+        .map(|end| csp_at + end + 2)
+        .ok_or("index.html's Content-Security-Policy element does not end with `\">`")?;
+    let csp = format!("{CSP_START}{}\">", content_security_policy(&style, &script));
+    let html = format!("{}{csp}{}", &index_html[..csp_at], &index_html[csp_end..])
+        .replacen(STYLESHEET_TAG, &format!("<style>{style}</style>"), 1)
         .replacen(MODULE_TAG, "", 1);
     if html.matches("</body>").count() != 1 {
         return Err("index.html must have one </body>: the programs go before it".into());
@@ -114,7 +156,7 @@ mod tests {
 
     #[test]
     fn the_page_inlines_the_stylesheet_and_the_programs() {
-        let index = "<html><head>\n  <link rel=\"stylesheet\" href=\"www/style.css\">\n  <script type=\"module\" src=\"www/main.js\"></script>\n</head><body><p>x</p></body></html>";
+        let index = "<html><head>\n  <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\">\n  <link rel=\"stylesheet\" href=\"www/style.css\">\n  <script type=\"module\" src=\"www/main.js\"></script>\n</head><body><p>x</p></body></html>";
         let html = assemble(index, "body { margin: 0; }\n", &parts()).unwrap();
         assert!(html.contains("<style>\nbody { margin: 0; }\n</style>"));
         assert!(!html.contains("type=\"module\""));
@@ -124,6 +166,22 @@ mod tests {
         assert!(html.contains("id=\"convlab-mnist-test-labels\">d</script>"));
         assert!(html.contains("<script>\nconst end = '\\x3C/script>';</script>\n</body></html>"));
         assert!(html.find("<p>x</p>").unwrap() < html.find("convlab-glue").unwrap());
+        assert!(!html.contains("default-src 'self'"));
+    }
+
+    #[test]
+    fn the_policy_allows_exactly_the_inline_style_and_script_by_hash() {
+        let index = "<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\"><link rel=\"stylesheet\" href=\"www/style.css\"><script type=\"module\" src=\"www/main.js\"></script></head><body></body></html>";
+        let html = assemble(index, "p {}\n", &parts()).unwrap();
+        // Python's hashlib over the program's text as the page holds it ("\nconst end =
+        // '\\x3C/script>';"), base64: the hash the browser computes to allow the script.
+        let expected = "'sha256-NtCYF/O9jAt7y9zNkzpSZ0ha0AZYLfVvTsoA+EAroAc='";
+        assert!(
+            html.contains(&format!("script-src {expected} 'wasm-unsafe-eval'")),
+            "{html}"
+        );
+        assert!(html.contains("default-src 'none'"));
+        assert!(html.contains("connect-src 'none'"));
     }
 
     #[test]
