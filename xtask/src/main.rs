@@ -6,11 +6,14 @@
 //!   `http://127.0.0.1:8000/`.
 //! - `cargo xtask test`: every test: Rust unit and integration tests, the wasm build, a check that
 //!   the committed `pkg/` matches the sources, and the browser end-to-end tests.
+//! - `cargo xtask fuzz [--seconds N] [--target NAME]`: the cargo-fuzz targets in `fuzz/`, each for
+//!   a bounded time (not part of `test`).
 //!
 //! Each step says what it runs; the first failing step stops the run with its exit code. Missing
 //! tools (the wasm32 target, the pinned wasm-bindgen-cli, npm packages) are installed.
 
 mod bench;
+mod fuzz;
 mod serve;
 mod wasm;
 
@@ -89,13 +92,16 @@ fn main() {
         }
         Some("test") => test(),
         Some("bench") => bench::bench(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\
                  \x20 build              build the wasm engine into pkg/\n\
                  \x20 serve [--port N]   build pkg/ if stale, serve the playground on http://127.0.0.1:8000/\n\
                  \x20 test               run every test\n\
-                 \x20 bench              measure the engine natively and in headless Chromium (JSON lines)"
+                 \x20 bench              measure the engine natively and in headless Chromium (JSON lines)\n\
+                 \x20 fuzz [--seconds N] [--target NAME]\n\
+                 \x20                    run the cargo-fuzz targets (default: each for 600 s); not part of test"
             );
             exit(2);
         }
