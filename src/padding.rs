@@ -58,7 +58,9 @@ impl OutputSize {
                 let needed = (output.max(1) - 1)
                     .checked_mul(stride)
                     .and_then(|span| span.checked_add(window))
-                    .ok_or_else(|| format!("the window {window} with stride {stride} is too large"))?;
+                    .ok_or_else(|| {
+                        format!("the window {window} with stride {stride} is too large")
+                    })?;
                 let total = needed.saturating_sub(input);
                 (total / 2, total - total / 2)
             }

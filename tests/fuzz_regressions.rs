@@ -49,7 +49,10 @@ fn an_input_shape_too_large_to_count_is_an_error() {
 fn training_with_the_first_weighted_layer_frozen() {
     let spec = ModelSpec::sequential(vec![
         LayerSpec::new("Flatten", json!({"input_shape": [4, 4, 1]})),
-        LayerSpec::new("Dense", json!({"units": 3, "activation": "tanh", "trainable": false})),
+        LayerSpec::new(
+            "Dense",
+            json!({"units": 3, "activation": "tanh", "trainable": false}),
+        ),
         LayerSpec::new("Dense", json!({"units": 2, "activation": "softmax"})),
     ]);
     let model = Sequential::from_spec(&spec, 1).unwrap();
@@ -64,7 +67,11 @@ fn training_with_the_first_weighted_layer_frozen() {
     fit.run(|_| true).unwrap();
     let after = fit.model().snapshot_weights();
     assert_eq!(after[..2], before[..2], "the frozen Dense layer changed");
-    assert_ne!(after[2..], before[2..], "the trainable Dense layer did not train");
+    assert_ne!(
+        after[2..],
+        before[2..],
+        "the trainable Dense layer did not train"
+    );
 }
 
 /// Written with the `idx` target's dataset step: an idx image file of zero images declares any
@@ -75,7 +82,10 @@ fn an_idx_image_size_too_large_to_count_is_an_error() {
     let mut header = vec![0, 0, 0x08, 4, 0, 0, 0, 0];
     header.extend([0xff; 12]);
     let images = parse_idx(&header).unwrap();
-    assert_eq!(images.dims, [0, u32::MAX as usize, u32::MAX as usize, u32::MAX as usize]);
+    assert_eq!(
+        images.dims,
+        [0, u32::MAX as usize, u32::MAX as usize, u32::MAX as usize]
+    );
     let labels = parse_idx(&[0, 0, 0x08, 1, 0, 0, 0, 1, 7]).unwrap();
     assert_eq!(
         Dataset::from_idx(images, labels).unwrap_err().to_string(),

@@ -255,9 +255,6 @@ impl GeneratedLayer {
                     .or_insert_with(|| value.clone());
             }
         }
-        LayerSpec {
-            class_name,
-            config,
-        }
+        LayerSpec { class_name, config }
     }
 }

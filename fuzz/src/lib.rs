@@ -59,8 +59,9 @@ pub fn check_architecture(architecture: &Architecture) {
 
     for style in Style::ALL {
         let code = export_keras(architecture, &TrainingConfig::default(), style);
-        let parsed = parse_keras(&code)
-            .unwrap_or_else(|error| panic!("exported Keras code does not parse ({error}):\n{code}"));
+        let parsed = parse_keras(&code).unwrap_or_else(|error| {
+            panic!("exported Keras code does not parse ({error}):\n{code}")
+        });
         let read_back = Architecture::from_spec(&parsed).unwrap_or_else(|error| {
             panic!("exported Keras code gives a rejected spec ({error}):\n{code}")
         });
@@ -85,7 +86,11 @@ pub fn check_model(model: &Sequential) {
                 artifacts.model_json
             )
         });
-    assert_eq!(loaded.architecture(), model.architecture(), "tfjs round trip");
+    assert_eq!(
+        loaded.architecture(),
+        model.architecture(),
+        "tfjs round trip"
+    );
     let bits = |model: &Sequential| -> Vec<u32> {
         model
             .weights_flat()
@@ -93,7 +98,11 @@ pub fn check_model(model: &Sequential) {
             .map(|value| value.to_bits())
             .collect()
     };
-    assert_eq!(bits(&loaded), bits(model), "tfjs round trip changed weights");
+    assert_eq!(
+        bits(&loaded),
+        bits(model),
+        "tfjs round trip changed weights"
+    );
 }
 
 /// Whether a model is small enough to build and train inside a fuzz execution.
