@@ -24,6 +24,8 @@ struct Outcome {
     executions: Option<u64>,
     corpus: Option<String>,
     crashes: Vec<PathBuf>,
+    /// The run failed without leaving a crash input (a build or start-up error): its log.
+    failed_log: Option<PathBuf>,
 }
 
 /// Runs the targets the flags choose for the time they give.
@@ -68,13 +70,20 @@ pub fn fuzz(args: &[String]) {
                 .executions
                 .map_or("an unknown number of".to_string(), |n| n.to_string()),
             outcome.corpus.as_deref().unwrap_or("unknown"),
-            match outcome.crashes.len() {
-                0 => "no crashes".to_string(),
-                n => format!("{n} crash input(s): {}", paths(&outcome.crashes)),
+            match (outcome.crashes.len(), &outcome.failed_log) {
+                (0, None) => "no crashes".to_string(),
+                (0, Some(log)) => format!(
+                    "failed without a crash input, see {}",
+                    paths(std::slice::from_ref(log))
+                ),
+                (n, _) => format!("{n} crash input(s): {}", paths(&outcome.crashes)),
             }
         );
     }
-    if outcomes.iter().any(|o| !o.crashes.is_empty()) {
+    if outcomes
+        .iter()
+        .any(|o| !o.crashes.is_empty() || o.failed_log.is_some())
+    {
         say("a fuzz target crashed: reproduce with `cargo fuzz run <target> <input>` in fuzz/");
         exit(1);
     }
@@ -156,14 +165,13 @@ fn fuzz_target(target: &str, seconds: u64) -> Outcome {
         .stderr(Stdio::from(log))
         .status();
     let text = fs::read_to_string(&log_path).unwrap_or_default();
-    let mut crashes: Vec<PathBuf> = files(&artifacts)
+    let crashes: Vec<PathBuf> = files(&artifacts)
         .into_iter()
         .filter(|path| !crashes_before.contains(path))
         .collect();
-    if crashes.is_empty() && !status.is_ok_and(|s| s.success()) {
-        crashes.push(log_path.clone());
-    }
+    let failed = !status.is_ok_and(|s| s.success());
     Outcome {
+        failed_log: (failed && crashes.is_empty()).then_some(log_path),
         target: target.to_string(),
         executions: text
             .lines()
