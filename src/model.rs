@@ -168,6 +168,11 @@ impl Sequential {
                 &mut grads_rest[0],
                 grad_input,
             );
+            if !self.needs_input_grad[i] {
+                // No layer before this one trains (they are frozen or have no weights), so their
+                // output gradients were never computed and are not needed.
+                break;
+            }
         }
         let mut penalty = 0.0;
         for layer in &mut self.layers {

@@ -55,7 +55,13 @@ impl OutputSize {
             Padding::Valid => (0, 0),
             Padding::Same => {
                 let output = input.div_ceil(stride);
-                let total = ((output.max(1) - 1) * stride + window).saturating_sub(input);
+                let needed = (output.max(1) - 1)
+                    .checked_mul(stride)
+                    .and_then(|span| span.checked_add(window))
+                    .ok_or_else(|| {
+                        format!("the window {window} with stride {stride} is too large")
+                    })?;
+                let total = needed.saturating_sub(input);
                 (total / 2, total - total / 2)
             }
         };

@@ -25,6 +25,11 @@ use crate::summary::format_shape;
 /// error message and not an out-of-memory crash.
 pub const MAX_PARAMS: usize = 100_000_000;
 
+/// The most values the input or any layer's output may hold per image (as many as
+/// [`MAX_PARAMS`]), so that a huge input shape or a layer with millions of filters is an error
+/// message and not an arithmetic overflow or an out-of-memory crash.
+pub const MAX_VALUES_PER_IMAGE: usize = MAX_PARAMS;
+
 /// A Keras `modelTopology` of a Sequential model, as in a TensorFlow.js `model.json` or Keras's
 /// `model.to_json()`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -348,6 +353,13 @@ impl Architecture {
                 format_shape(&input_shape)
             )));
         }
+        if values_per_image(&input_shape).is_none() {
+            return Err(ConvlabError::Model(format!(
+                "the input shape {} has more than the {} values per image convlab can hold; MNIST images are (28, 28, 1)",
+                format_shape(&input_shape),
+                group_thousands(MAX_VALUES_PER_IMAGE)
+            )));
+        }
 
         let mut names: Vec<String> = Vec::with_capacity(entries.len());
         let mut layers = Vec::with_capacity(entries.len());
@@ -392,6 +404,16 @@ impl Architecture {
             let output_shape = config
                 .output_shape(&shape)
                 .map_err(|e| error(&e.field, e.message))?;
+            if values_per_image(&output_shape).is_none() {
+                return Err(error(
+                    "output_shape",
+                    format!(
+                        "the output {} has more than the {} values per image convlab can hold; use fewer filters or units, or larger strides",
+                        format_shape(&output_shape),
+                        group_thousands(MAX_VALUES_PER_IMAGE)
+                    ),
+                ));
+            }
             let trainable = entry
                 .config
                 .get("trainable")
@@ -503,6 +525,14 @@ fn declared_input_shape(config: &Map<String, Value>) -> Option<Vec<usize>> {
         }
     }
     config.get("input_shape").and_then(dims)
+}
+
+/// The number of values in a per-image shape, or `None` above [`MAX_VALUES_PER_IMAGE`].
+fn values_per_image(shape: &[usize]) -> Option<usize> {
+    shape
+        .iter()
+        .try_fold(1usize, |product, &dim| product.checked_mul(dim))
+        .filter(|&values| values <= MAX_VALUES_PER_IMAGE)
 }
 
 /// Keras's automatic layer name: the class name in snake case, then `_1`, `_2`, ... for later

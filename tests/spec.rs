@@ -349,3 +349,23 @@ fn duplicate_names_and_huge_models_are_errors() {
         "Layer 2 'dense' (Dense): params: the model reaches 785,000,000 parameters here, more than the 100,000,000 a browser tab can train; use fewer units/filters or add pooling before Flatten"
     );
 }
+
+/// Sizes too large for `usize` arithmetic (a kernel of 2^40 × 2^40 with 'same' padding, a window
+/// that cannot be placed, a layer output of more values than `MAX_VALUES_PER_IMAGE`) are errors,
+/// never overflows.
+#[test]
+fn sizes_too_large_to_count_are_errors_not_overflows() {
+    let conv = |config: serde_json::Value| error_of(vec![input_conv(config)]);
+    assert_eq!(
+        conv(json!({"filters": 1, "kernel_size": [1u64 << 40, 1u64 << 40], "padding": "same"})),
+        "Layer 1 'conv2d' (Conv2D): params: the model reaches 18,446,744,073,709,551,615 parameters here, more than the 100,000,000 a browser tab can train; use fewer units/filters or add pooling before Flatten"
+    );
+    assert_eq!(
+        conv(json!({"filters": 1, "kernel_size": [u64::MAX, 1], "strides": 10, "padding": "same"})),
+        "Layer 1 'conv2d' (Conv2D): kernel_size: 18446744073709551615×1 is larger than the 28×28 input; use a smaller kernel_size, padding='same', or fewer pooling layers before this one"
+    );
+    assert_eq!(
+        conv(json!({"filters": 1u64 << 62, "kernel_size": 3})),
+        "Layer 1 'conv2d' (Conv2D): output_shape: the output (None, 26, 26, 4611686018427387904) has more than the 100,000,000 values per image convlab can hold; use fewer filters or units, or larger strides"
+    );
+}

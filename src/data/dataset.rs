@@ -41,23 +41,34 @@ impl Dataset {
         classes: usize,
     ) -> Result<Self> {
         let [height, width, channels] = image_shape;
-        let image_len = height * width * channels;
-        if image_len == 0 {
-            return Err(ConvlabError::Data(format!(
-                "image shape {height}×{width}×{channels} has no pixels"
-            )));
-        }
+        let image_len = match height
+            .checked_mul(width)
+            .and_then(|pixels| pixels.checked_mul(channels))
+        {
+            Some(0) => {
+                return Err(ConvlabError::Data(format!(
+                    "image shape {height}×{width}×{channels} has no pixels"
+                )))
+            }
+            Some(image_len) => image_len,
+            None => {
+                return Err(ConvlabError::Data(format!(
+                    "image shape {height}×{width}×{channels} is too large to count; the file's header is damaged"
+                )))
+            }
+        };
         if !(1..=256).contains(&classes) {
             return Err(ConvlabError::Data(format!(
                 "{classes} classes: labels are bytes, so a dataset has 1 to 256 classes"
             )));
         }
-        if images.len() != labels.len() * image_len {
+        let needed = labels.len().checked_mul(image_len);
+        if needed != Some(images.len()) {
             return Err(ConvlabError::Data(format!(
                 "{} labels need {} bytes of {height}×{width}×{channels} images, but there are {} \
                  bytes ({} images); images and labels must come from the same dataset",
                 labels.len(),
-                labels.len() * image_len,
+                needed.map_or("more".to_string(), |n| n.to_string()),
                 images.len(),
                 images.len() as f64 / image_len as f64
             )));

@@ -97,10 +97,12 @@ impl LayerConfig for Conv2dConfig {
 
     fn param_count(&self, input_shape: &[usize]) -> ParamCount {
         let channels = input_shape[2];
-        let kernel = self.kernel_size[0] * self.kernel_size[1] * channels * self.filters;
+        let kernel = [self.kernel_size[1], channels, self.filters]
+            .iter()
+            .fold(self.kernel_size[0], |product, &n| product.saturating_mul(n));
         let bias = if self.use_bias { self.filters } else { 0 };
         ParamCount {
-            trainable: kernel + bias,
+            trainable: kernel.saturating_add(bias),
             non_trainable: 0,
         }
     }

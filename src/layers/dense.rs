@@ -76,7 +76,9 @@ impl LayerConfig for DenseConfig {
     fn param_count(&self, input_shape: &[usize]) -> ParamCount {
         let bias = if self.use_bias { self.units } else { 0 };
         ParamCount {
-            trainable: input_shape[0] * self.units + bias,
+            trainable: input_shape[0]
+                .saturating_mul(self.units)
+                .saturating_add(bias),
             non_trainable: 0,
         }
     }

@@ -127,9 +127,10 @@ pub struct ParamCount {
 }
 
 impl ParamCount {
-    /// Trainable plus non-trainable: the `Param #` column of `model.summary()`.
+    /// Trainable plus non-trainable: the `Param #` column of `model.summary()` (saturating, like
+    /// the counts: an absurd layer only has to come out above [`crate::spec::MAX_PARAMS`]).
     pub fn total(&self) -> usize {
-        self.trainable + self.non_trainable
+        self.trainable.saturating_add(self.non_trainable)
     }
 }
 
@@ -143,7 +144,8 @@ pub trait LayerConfig {
     /// layer impossible (with a fix in the message).
     fn output_shape(&self, input_shape: &[usize]) -> Result<Vec<usize>, FieldError>;
 
-    /// Parameter counts for `input_shape` (only called when `output_shape` succeeded).
+    /// Parameter counts for `input_shape` (only called when `output_shape` succeeded). Saturating:
+    /// a spec may ask for any size, and a count too large for `usize` is simply too large.
     fn param_count(&self, input_shape: &[usize]) -> ParamCount;
 
     /// For Conv2D and pooling layers: the output-size arithmetic of the height and width axes

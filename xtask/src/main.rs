@@ -9,12 +9,15 @@
 //! - `cargo xtask test`: every test: Rust unit and integration tests, the wasm build, a check that
 //!   the committed `pkg/` matches the sources, the bundle, and the browser end-to-end tests (the
 //!   single file's among them).
+//! - `cargo xtask fuzz [--seconds N] [--target NAME]`: the cargo-fuzz targets in `fuzz/`, each for
+//!   a bounded time (not part of `test`).
 //!
 //! Each step says what it runs; the first failing step stops the run with its exit code. Missing
 //! tools (the wasm32 target, the pinned wasm-bindgen-cli, npm packages) are installed.
 
 mod bench;
 mod bundle;
+mod fuzz;
 mod serve;
 mod wasm;
 
@@ -95,6 +98,7 @@ fn main() {
         Some("bundle") => bundle::bundle(),
         Some("test") => test(),
         Some("bench") => bench::bench(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\
@@ -102,7 +106,9 @@ fn main() {
                  \x20 serve [--port N]   build pkg/ if stale, serve the playground on http://127.0.0.1:8000/\n\
                  \x20 bundle             write the single-file playground dist/convlab.html (opens from disk)\n\
                  \x20 test               run every test\n\
-                 \x20 bench              measure the engine natively and in headless Chromium (JSON lines)"
+                 \x20 bench              measure the engine natively and in headless Chromium (JSON lines)\n\
+                 \x20 fuzz [--seconds N] [--target NAME]\n\
+                 \x20                    run the cargo-fuzz targets (default: each for 600 s); not part of test"
             );
             exit(2);
         }

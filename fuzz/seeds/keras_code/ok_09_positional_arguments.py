@@ -1,0 +1,11 @@
+from tensorflow.keras import layers, models
+model = models.Sequential()
+model.add(layers.Conv2D(32, 3, 1, 'same', input_shape=(28, 28, 1)))
+model.add(layers.Activation('relu'))
+model.add(layers.MaxPooling2D(2, 2))
+model.add(layers.Conv2D(64, 3))
+model.add(layers.Activation('relu'))
+model.add(layers.MaxPooling2D(2))
+model.add(layers.Flatten())
+model.add(layers.Dropout(0.25))
+model.add(layers.Dense(10, 'softmax'))
