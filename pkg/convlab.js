@@ -674,6 +674,16 @@ export function checkModel(spec_json) {
 }
 
 /**
+ * The largest relative difference between Conv2D's products and naive loops (see
+ * [`conv_max_error`]).
+ * @returns {number}
+ */
+export function convMaxError() {
+    const ret = wasm.convMaxError();
+    return ret;
+}
+
+/**
  * The default training settings (Keras defaults), as the page's controls start.
  * @returns {any}
  */

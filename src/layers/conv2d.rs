@@ -376,8 +376,9 @@ impl Patches<'_> {
             && origin.col >= 0
             && origin.col as usize + self.kernel[1] <= width;
         inside.then(|| {
-            let start =
-                origin.sample_start + (row as usize * width + origin.col as usize) * channels + offset;
+            let start = origin.sample_start
+                + (row as usize * width + origin.col as usize) * channels
+                + offset;
             &self.input[start..start + len]
         })
     }
@@ -386,11 +387,15 @@ impl Patches<'_> {
     /// in the padding.
     fn value(&self, origin: WindowOrigin, ky: usize, t: usize) -> f32 {
         let [height, width, channels] = self.grid.image;
-        let (row, col) = (origin.row + ky as isize, origin.col + (t / channels) as isize);
+        let (row, col) = (
+            origin.row + ky as isize,
+            origin.col + (t / channels) as isize,
+        );
         if row < 0 || col < 0 || row as usize >= height || col as usize >= width {
             return 0.0;
         }
-        self.input[origin.sample_start + (row as usize * width + col as usize) * channels + t % channels]
+        self.input
+            [origin.sample_start + (row as usize * width + col as usize) * channels + t % channels]
     }
 }
 
@@ -456,18 +461,19 @@ impl PackRows for PatchesT<'_> {
             (t < self.rows()).then(|| (t / run_len, t % run_len))
         });
         let offsets = cells.map(|cell| {
-            cell.map_or(0, |(ky, t)| (ky * width + t / channels) * channels + t % channels)
+            cell.map_or(0, |(ky, t)| {
+                (ky * width + t / channels) * channels + t % channels
+            })
         });
-        let complete = cells.iter().all(Option::is_some);
         let mut pixel = patches.pixel(pc);
         for dst in out[..kc * MR].chunks_exact_mut(MR) {
             let origin = patches.origin_at(pixel);
-            if complete && patches.inside(origin) {
+            if patches.inside(origin) {
                 let start = origin.sample_start
                     + (origin.row as usize * width + origin.col as usize) * channels;
                 let window = &patches.input[start..];
-                for (value, &offset) in dst.iter_mut().zip(&offsets) {
-                    *value = window[offset];
+                for ((value, &offset), cell) in dst.iter_mut().zip(&offsets).zip(&cells) {
+                    *value = if cell.is_some() { window[offset] } else { 0.0 };
                 }
             } else {
                 for (value, cell) in dst.iter_mut().zip(&cells) {

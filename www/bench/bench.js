@@ -12,26 +12,38 @@ const GEMM_SHAPES = [[512, 512, 512], [784, 288, 64]];
 /** Seconds each figure is measured over, after its warm-up. */
 const SECONDS = 3;
 
-/** Seconds of calls before a figure is measured: V8 first runs wasm from its baseline compiler
- * (Liftoff) and swaps in the optimized code (TurboFan) in the background, on a later call. */
-const WARMUP_SECONDS = 2;
+/** Seconds of a warm-up window. V8 first runs wasm from its baseline compiler (Liftoff) and
+ * swaps in optimized code (TurboFan), compiled in the background, on a later call: on a busy
+ * machine that can take seconds, so the warm-up lasts until two windows agree. */
+const WARMUP_WINDOW_SECONDS = 0.5;
+/** The warm-up's limit, in windows. */
+const WARMUP_WINDOWS = 12;
 
-/**
- * Calls `run(1)` until `seconds` have passed (after `warmup` seconds of calls, at least two)
- * and returns units per second, `unitsPerCall` being the work of one call.
- */
-function rate(run, unitsPerCall, seconds = SECONDS, warmup = WARMUP_SECONDS) {
-  const warmupStart = performance.now();
-  for (let calls = 0; calls < 2 || performance.now() - warmupStart < warmup * 1000; calls++) run(1);
+/** Calls `run(1)` for at least `seconds` (and twice) and returns calls per second. */
+function callsPerSecond(run, seconds) {
   let calls = 0;
   const start = performance.now();
   let now = start;
-  while (now - start < seconds * 1000) {
+  while (calls < 2 || now - start < seconds * 1000) {
     run(1);
     calls += 1;
     now = performance.now();
   }
-  return (calls * unitsPerCall) / ((now - start) / 1000);
+  return (calls * 1000) / (now - start);
+}
+
+/**
+ * Warms `run` up (until two consecutive windows agree within 10 %), then calls `run(1)` for
+ * `seconds` and returns units per second, `unitsPerCall` being the work of one call.
+ */
+function rate(run, unitsPerCall, seconds = SECONDS) {
+  let previous = callsPerSecond(run, WARMUP_WINDOW_SECONDS);
+  for (let window = 1; window < WARMUP_WINDOWS; window++) {
+    const current = callsPerSecond(run, WARMUP_WINDOW_SECONDS);
+    if (Math.abs(current - previous) <= 0.1 * previous) break;
+    previous = current;
+  }
+  return callsPerSecond(run, seconds) * unitsPerCall;
 }
 
 /** The groups to run: all, or those named in the page's `?only=train,gemm` parameter. */
@@ -59,6 +71,10 @@ async function runInWorker(selected) {
     report({ where: 'browser', model, mode: 'infer', batch: BATCH, workers: 1,
              images_per_second: Math.round(imagesPerSecond) });
   }
+  if (selected.includes('gemm')) {
+    const error = engine.convMaxError();
+    if (!(error < 1e-4)) throw new Error(`conv2d's products are wrong: relative error ${error}`);
+  }
   for (const [m, k, n] of selected.includes('gemm') ? GEMM_SHAPES : []) {
     const bench = new engine.GemmBench(m, k, n);
     const flopsPerSecond = rate((count) => bench.runs(count), bench.flops());
@@ -85,7 +101,7 @@ function profileStep(engine, report) {
   parts.reverse();
   parts.push(['adam update', (n) => profile.update(n)]);
   for (const [part, run] of parts) {
-    const ms = 1000 / rate(run, 1, 1, 0.5);
+    const ms = 1000 / rate(run, 1, 1);
     report({ where: 'browser', model: 'seed-cnn', mode: 'train-profile', batch: BATCH, part,
              ms: Math.round(ms * 100) / 100 });
   }

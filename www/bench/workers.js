@@ -9,7 +9,7 @@ import { EngineClient } from '../engine-client.js';
 const TRAIN_SIZE = 60000;
 
 /** Seconds of training before the measurement: engine start-up, helpers, wasm tier-up. */
-const WARMUP_SECONDS = 3;
+const WARMUP_SECONDS = 5;
 
 /**
  * Trains `preset` with batches of `batch` on `workers` workers for `seconds` after a warm-up
