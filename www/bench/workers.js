@@ -8,8 +8,11 @@ import { EngineClient } from '../engine-client.js';
 /** Images of MNIST to train on: more than a run of the measurement needs, so no epoch ends. */
 const TRAIN_SIZE = 60000;
 
-/** Seconds of training before the measurement: engine start-up, helpers, wasm tier-up. */
-const WARMUP_SECONDS = 5;
+/** Seconds of a warm-up window. The warm-up (engine start-up, helpers, V8's switch from
+ * baseline to optimized wasm code, which on a busy machine takes seconds) lasts until two
+ * windows agree within 10 %, or WARMUP_WINDOWS windows. */
+const WARMUP_WINDOW_SECONDS = 1.5;
+const WARMUP_WINDOWS = 12;
 
 /**
  * Trains `preset` with batches of `batch` on `workers` workers for `seconds` after a warm-up
@@ -27,24 +30,34 @@ export async function dataParallelRate(preset, batch, workers, seconds) {
     await mnist;
     const spec = presets.find((p) => p.name === preset).spec;
     await client.build(spec, 1);
-    let started = null;
+    // Images trained since `since` (the time of an earlier `steps` news), in the current warm-up
+    // window (`warming`) or in the measurement.
+    let since = null;
     let images = 0;
-    let last = 0;
+    let warming = true;
+    let windows = 0;
+    let previous = null;
     const measured = new Promise((resolve, reject) => {
       client.on('steps', ({ steps }) => {
         const now = performance.now();
-        if (started === null) {
-          // The first news: the run (and its helpers) is up; the warm-up starts here.
-          started = now + WARMUP_SECONDS * 1000;
-          last = now;
-          return;
-        }
-        if (now < started) {
-          last = now;
+        if (since === null) {
+          // The first news: the run (and its helpers) is up; the first window starts here.
+          since = now;
           return;
         }
         images += steps.reduce((sum, step) => sum + step.batch.size, 0);
-        if (now - started >= seconds * 1000) resolve((images * 1000) / (now - last));
+        const elapsed = now - since;
+        if (warming && elapsed >= WARMUP_WINDOW_SECONDS * 1000) {
+          const rate = (images * 1000) / elapsed;
+          windows += 1;
+          warming = previous === null || Math.abs(rate - previous) > 0.1 * previous;
+          warming = warming && windows < WARMUP_WINDOWS;
+          previous = rate;
+          since = now;
+          images = 0;
+        } else if (!warming && elapsed >= seconds * 1000) {
+          resolve((images * 1000) / elapsed);
+        }
       });
       client.once('training-ended', () => reject(new Error('the run ended before the measurement')));
       client.once('training-error', (error) => reject(new Error(`training: ${error.message}`)));
