@@ -674,16 +674,13 @@ export function checkModel(spec_json) {
 }
 
 /**
- * The test hook (used only by `tests/e2e/hardening-crash.test.mjs`, through the worker's
- * `crashForTest` request, which exists only on pages opened with `?test-hooks`): `panic`
- * panics; `out_of_memory` takes 256 MiB blocks until the 4 GiB of wasm32 memory run out, which
- * aborts as a real out-of-memory does. Either way this engine instance is dead afterwards.
- * @param {string} kind
+ * The largest relative difference between Conv2D's products and naive loops (see
+ * [`conv_max_error`]).
+ * @returns {number}
  */
-export function crashForTest(kind) {
-    const ptr0 = passStringToWasm0(kind, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-    const len0 = WASM_VECTOR_LEN;
-    wasm.crashForTest(ptr0, len0);
+export function convMaxError() {
+    const ret = wasm.convMaxError();
+    return ret;
 }
 
 /**
@@ -739,15 +736,6 @@ export function exportKeras(spec_json, training_json, style, dataset) {
     } finally {
         wasm.__wbindgen_free(deferred6_0, deferred6_1, 1);
     }
-}
-
-/**
- * The size in bytes of the allocation that failed (out of memory), or 0 when none did.
- * @returns {number}
- */
-export function failedAllocationBytes() {
-    const ret = wasm.failedAllocationBytes();
-    return ret;
 }
 
 /**
@@ -833,21 +821,6 @@ export function optimizerPath(config_json, x, y, steps) {
 }
 
 /**
- * The message of the panic that killed this engine (`panicked at src/…: …`), or undefined.
- * Safe to call after the trap: it takes the stored string and allocates nothing.
- * @returns {string | undefined}
- */
-export function panicMessage() {
-    const ret = wasm.panicMessage();
-    let v1;
-    if (ret[0] !== 0) {
-        v1 = getStringFromWasm0(ret[0], ret[1]);
-        wasm.__wbindgen_free(ret[0], ret[1] * 1, 1);
-    }
-    return v1;
-}
-
-/**
  * A drawing (`height × width` ink values in [0, 1]) prepared like MNIST as 28×28 values, or
  * `undefined` when nothing is drawn.
  * @param {Float32Array | number[]} pixels
@@ -877,8 +850,7 @@ export function presets() {
 }
 
 /**
- * Installs the panic hook: a Rust panic's message goes to the console and is kept for the
- * worker to report (`crate::wasm_crash`).
+ * Installs the panic hook so a Rust panic shows its message in the console.
  */
 export function start() {
     wasm.start();

@@ -9,9 +9,11 @@ use crate::activation::Activation;
 use crate::data::dataset::Dataset;
 use crate::error::Result;
 use crate::gemm::{gemm, Epilogue, MatRef};
-use crate::layers::{Layer, Mode};
+use crate::layers::conv2d::Conv2dConfig;
+use crate::layers::{Layer, LayerConfig, Mode};
 use crate::model::{streams, Sequential};
 use crate::optimizers::{Optimizer, OptimizerConfig};
+use crate::padding::Padding;
 use crate::presets::preset;
 use crate::rng::Rng;
 use crate::spec::Architecture;
@@ -150,6 +152,78 @@ impl GemmBench {
     }
 }
 
+/// The largest difference between Conv2D's forward pass and kernel gradient (products that pack
+/// the patches straight from the image) and the textbook loops in f64, relative to
+/// `1 + |exact|`, over padding, strides and patch rows of odd lengths: checks, in a browser, the
+/// wasm packing and kernel that native tests cannot run.
+pub fn conv_max_error() -> f64 {
+    let mut worst = 0.0f64;
+    for (padding, stride, channels) in [
+        (Padding::Same, 1, 3),
+        (Padding::Valid, 2, 5),
+        (Padding::Same, 2, 1),
+        (Padding::Valid, 1, 8),
+    ] {
+        let config = Conv2dConfig {
+            strides: [stride, stride],
+            padding,
+            ..Conv2dConfig::new(6, [3, 3], Activation::Linear)
+        };
+        let image = [9, 7, channels];
+        let [vertical, horizontal] = config
+            .output_size(&image)
+            .expect("a 3×3 kernel fits a 9×7 image");
+        let mut layer = config.build(&image, &mut Rng::new(7));
+        let mut rng = Rng::new(8);
+        let mut values =
+            |shape: &[usize]| Tensor::from_shape_fn(IxDyn(shape), |_| rng.uniform_range(-1.0, 1.0));
+        let batch = 3;
+        let input = values(&[batch, image[0], image[1], channels]);
+        let mut output = Tensor::zeros(IxDyn(&[0]));
+        layer.forward(&input, &mut output, Mode::Train, &mut Rng::new(0));
+        let delta = values(output.shape());
+        let mut grad_input = Tensor::zeros(IxDyn(&[0]));
+        layer.backward(&input, &output, &mut delta.clone(), Some(&mut grad_input));
+        let (kernel, bias) = (&layer.params()[0].value, &layer.params()[1].value);
+        let kernel_grad = &layer.params()[0].grad;
+        // The input cell under kernel cell (ky, kx) of the window making output (oy, ox).
+        let cell = |oy: usize, ox: usize, ky: usize, kx: usize| {
+            let y = (oy * stride + ky).checked_sub(vertical.pad_before)?;
+            let x = (ox * stride + kx).checked_sub(horizontal.pad_before)?;
+            (y < image[0] && x < image[1]).then_some((y, x))
+        };
+        let mut expected_grad = vec![0.0f64; kernel.len()];
+        for n in 0..batch {
+            for oy in 0..vertical.output {
+                for ox in 0..horizontal.output {
+                    for f in 0..6 {
+                        let mut exact = bias[[f]] as f64;
+                        for ky in 0..3 {
+                            for kx in 0..3 {
+                                let Some((y, x)) = cell(oy, ox, ky, kx) else {
+                                    continue;
+                                };
+                                for c in 0..channels {
+                                    let value = input[[n, y, x, c]] as f64;
+                                    exact += value * kernel[[ky, kx, c, f]] as f64;
+                                    expected_grad[((ky * 3 + kx) * channels + c) * 6 + f] +=
+                                        value * delta[[n, oy, ox, f]] as f64;
+                                }
+                            }
+                        }
+                        let error = (output[[n, oy, ox, f]] as f64 - exact).abs();
+                        worst = worst.max(error / (1.0 + exact.abs()));
+                    }
+                }
+            }
+        }
+        for (&actual, &exact) in kernel_grad.iter().zip(&expected_grad) {
+            worst = worst.max((actual as f64 - exact).abs() / (1.0 + exact.abs()));
+        }
+    }
+    worst
+}
+
 /// The parts of one training step of a preset, run one at a time so each can be timed: every
 /// layer's forward and backward, then the Adam update of every weight. The layers are built as
 /// `Sequential` builds them; a final softmax is left to the loss, as in training.
@@ -251,5 +325,16 @@ impl StepProfile {
                 slot += 1;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conv_products_agree_with_the_textbook_loops() {
+        let error = conv_max_error();
+        assert!(error < 1e-5, "relative error {error}");
     }
 }

@@ -6,8 +6,8 @@
 //! in its own module.
 
 pub mod activation;
-pub mod benchmark;
 pub mod analysis;
+pub mod benchmark;
 pub mod data;
 pub mod error;
 pub mod gemm;

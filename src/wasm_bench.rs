@@ -3,7 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::benchmark::{GemmBench, InferenceBench, StepProfile, TrainingBench};
+use crate::benchmark::{conv_max_error, GemmBench, InferenceBench, StepProfile, TrainingBench};
 
 fn error(error: crate::ConvlabError) -> JsValue {
     JsValue::from_str(&error.to_string())
@@ -82,6 +82,13 @@ impl JsGemmBench {
             self.0.run();
         }
     }
+}
+
+/// The largest relative difference between Conv2D's products and naive loops (see
+/// [`conv_max_error`]).
+#[wasm_bindgen(js_name = convMaxError)]
+pub fn js_conv_max_error() -> f64 {
+    conv_max_error()
 }
 
 /// One training step of a preset, part by part.

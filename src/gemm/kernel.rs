@@ -1,7 +1,7 @@
 //! The micro-kernels: one `MR × NR` tile of `C` from an `MR`-row sliver of packed `A` and an
 //! `NR`-column sliver of packed `B`, kept in SIMD registers for the whole dot product.
 //!
-//! - wasm32 with `simd128`: 8 × 8 (sixteen `f32x4` accumulators; wasm has no FMA, so mul + add).
+//! - wasm32 with `simd128`: 4 × 8 (eight `f32x4` accumulators; wasm has no FMA, so mul + add).
 //! - x86-64: 6 × 16 (twelve `__m256` accumulators) with AVX2 + FMA when the CPU has them,
 //!   found at run time; the portable kernel otherwise.
 //! - elsewhere: the portable kernel, plain Rust the compiler vectorizes.
@@ -45,7 +45,7 @@ pub fn interleave_rows(rows: &[&[f32]; MR], kc: usize, out: &mut [f32]) {
 /// Depth of a packed block: the `p` extent of one pass of the micro-kernel.
 pub const KC: usize = 384;
 /// Rows of `A` packed at once.
-pub const MC: usize = 24 * MR;
+pub const MC: usize = 64 * MR;
 /// Columns of `B` packed at once.
 pub const NC: usize = 1024;
 
@@ -176,16 +176,10 @@ mod simd128 {
 
     use super::{check_tile, Tile};
 
-    /// Rows of a tile: two `f32x4` of packed `A` per step.
-    pub const MR: usize = 8;
+    /// Rows of a tile: four `A` values per step, each splatted straight from memory.
+    pub const MR: usize = 4;
     /// Columns of a tile: two `f32x4` of packed `B` per step.
     pub const NR: usize = 8;
-
-    /// Lane `L` of `v` in all four lanes.
-    #[inline(always)]
-    fn lane<const L: usize>(v: v128) -> v128 {
-        i32x4_shuffle::<L, L, L, L>(v, v)
-    }
 
     /// Packs `MR` rows of `kc` values for the kernel, `out[p·MR + r] = rows[r][p]`: 4 × 4
     /// blocks transposed by shuffles (packing is a large share of a product with few columns).
@@ -229,7 +223,10 @@ mod simd128 {
     }
 
     /// Computes the tile with `simd128` (`f32x4` multiply, then add: wasm has no FMA). Each step
-    /// loads four vectors and splats `A`'s lanes by shuffles: 128 flops per four loads.
+    /// loads two vectors of `B` and splats four values of `A` with `v128.load32_splat` (a
+    /// broadcast from memory, which uses a load port instead of a shuffle port): 64 flops per six
+    /// loads. Eight sums, two `B` vectors, a splat and a product fit in V8's x64 registers; an
+    /// 8 × 8 tile (sixteen sums) does not, and V8 spills.
     #[inline]
     pub fn run(kc: usize, a: &[f32], b: &[f32], c: &mut [f32], ldc: usize, tile: Tile<'_>) {
         check_tile(kc, a, b, c, ldc, &tile, [MR, NR]);
@@ -238,27 +235,13 @@ mod simd128 {
             let mut acc = [[f32x4_splat(0.0); 2]; MR];
             let (mut pa, mut pb) = (a.as_ptr(), b.as_ptr());
             for _ in 0..kc {
-                let a0 = v128_load(pa as *const v128);
-                let a1 = v128_load(pa.add(4) as *const v128);
                 let b0 = v128_load(pb as *const v128);
                 let b1 = v128_load(pb.add(4) as *const v128);
-                // Each splat is used right away: fewer live vectors, so the engine's register
-                // allocator keeps all sixteen sums in registers.
-                macro_rules! row {
-                    ($r:expr, $a:expr, $lane:literal) => {
-                        let ar = lane::<$lane>($a);
-                        acc[$r][0] = f32x4_add(acc[$r][0], f32x4_mul(ar, b0));
-                        acc[$r][1] = f32x4_add(acc[$r][1], f32x4_mul(ar, b1));
-                    };
+                for (r, row) in acc.iter_mut().enumerate() {
+                    let ar = v128_load32_splat(pa.add(r) as *const u32);
+                    row[0] = f32x4_add(row[0], f32x4_mul(ar, b0));
+                    row[1] = f32x4_add(row[1], f32x4_mul(ar, b1));
                 }
-                row!(0, a0, 0);
-                row!(1, a0, 1);
-                row!(2, a0, 2);
-                row!(3, a0, 3);
-                row!(4, a1, 0);
-                row!(5, a1, 1);
-                row!(6, a1, 2);
-                row!(7, a1, 3);
                 pa = pa.add(MR);
                 pb = pb.add(NR);
             }

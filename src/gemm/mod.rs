@@ -72,6 +72,25 @@ impl<'a> MatRef<'a> {
     }
 }
 
+/// Rows of `A` in one packed sliver: the micro-kernel's tile height.
+pub const SLIVER_ROWS: usize = MR;
+
+pub use kernel::interleave_rows;
+
+/// A left operand `A` that copies its own slivers into the packed layout. A [`MatRef`] is one;
+/// so is a matrix that is never stored, such as Conv2D's patch matrix, packed straight from the
+/// image (implicit im2col): the product then reads the image instead of writing and re-reading
+/// a matrix nine times its size.
+pub trait PackRows {
+    /// Rows of `A`.
+    fn rows(&self) -> usize;
+    /// Columns of `A`.
+    fn cols(&self) -> usize;
+    /// Writes rows `row0..row0 + SLIVER_ROWS`, columns `pc..pc + kc` of `A` into `out` as
+    /// `out[p·SLIVER_ROWS + r] = A[row0 + r][pc + p]`, with zeros for rows past the last.
+    fn pack_sliver(&self, row0: usize, pc: usize, kc: usize, out: &mut [f32]);
+}
+
 /// What happens to each element of `C` once its dot product is complete.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Epilogue<'a> {
@@ -99,7 +118,16 @@ thread_local! {
 /// # Panics
 /// If the inner dimensions differ, `c` has the wrong length, or the bias is not `b.cols()` long.
 pub fn gemm(a: MatRef<'_>, b: MatRef<'_>, c: &mut [f32], epilogue: Epilogue<'_>) {
-    let (m, k, n) = (a.rows, a.cols, b.cols);
+    check_bounds(&a);
+    gemm_rows(&a, b, c, epilogue);
+}
+
+/// `C = A·B`, then `epilogue`, for any `A` that packs itself (see [`PackRows`]).
+///
+/// # Panics
+/// As [`gemm`].
+pub fn gemm_rows(a: &impl PackRows, b: MatRef<'_>, c: &mut [f32], epilogue: Epilogue<'_>) {
+    let (m, k, n) = (a.rows(), a.cols(), b.cols);
     assert_eq!(
         k, b.rows,
         "A·B needs A's columns ({k}) to equal B's rows ({})",
@@ -109,7 +137,6 @@ pub fn gemm(a: MatRef<'_>, b: MatRef<'_>, c: &mut [f32], epilogue: Epilogue<'_>)
     if let Some(bias) = epilogue.bias {
         assert_eq!(bias.len(), n, "the bias needs one value per column of C");
     }
-    check_bounds(&a);
     check_bounds(&b);
     if m == 0 || n == 0 {
         return;
@@ -138,7 +165,7 @@ pub fn gemm(a: MatRef<'_>, b: MatRef<'_>, c: &mut [f32], epilogue: Epilogue<'_>)
                 };
                 for ic in (0..m).step_by(MC) {
                     let mc = MC.min(m - ic);
-                    pack_a(&a, ic, mc, pc, kc, &mut packs.a);
+                    pack_a(a, ic, mc, pc, kc, &mut packs.a);
                     macro_kernel(
                         &packs.a,
                         &packs.b,
@@ -185,13 +212,27 @@ fn apply_to_empty_product(c: &mut [f32], n: usize, epilogue: Epilogue<'_>) {
 
 /// Copies rows `ic..ic+mc`, columns `pc..pc+kc` of `a` into `MR`-row slivers: sliver `s` holds,
 /// for each `p`, the `MR` values `a[ic + s·MR + r][pc + p]` (zeros past the last row).
-fn pack_a(a: &MatRef<'_>, ic: usize, mc: usize, pc: usize, kc: usize, out: &mut [f32]) {
+fn pack_a(a: &impl PackRows, ic: usize, mc: usize, pc: usize, kc: usize, out: &mut [f32]) {
     for (s, sliver) in out[..mc.div_ceil(MR) * MR * kc]
         .chunks_exact_mut(MR * kc)
         .enumerate()
     {
-        let row0 = ic + s * MR;
-        let rows = MR.min(ic + mc - row0);
+        a.pack_sliver(ic + s * MR, pc, kc, sliver);
+    }
+}
+
+impl PackRows for MatRef<'_> {
+    fn rows(&self) -> usize {
+        self.rows
+    }
+
+    fn cols(&self) -> usize {
+        self.cols
+    }
+
+    fn pack_sliver(&self, row0: usize, pc: usize, kc: usize, sliver: &mut [f32]) {
+        let a = self;
+        let rows = MR.min(a.rows.saturating_sub(row0));
         if a.col_stride == 1 && rows == MR {
             // Row-major A: interleave MR rows (a transpose, in SIMD where there is a kernel for it).
             let rows: [&[f32]; MR] = std::array::from_fn(|r| {
@@ -201,7 +242,7 @@ fn pack_a(a: &MatRef<'_>, ic: usize, mc: usize, pc: usize, kc: usize, out: &mut 
             kernel::interleave_rows(&rows, kc, sliver);
         } else if a.row_stride == 1 && rows == MR {
             // Column-major A (a transposed row-major matrix): MR contiguous values per column.
-            for (p, out) in sliver.chunks_exact_mut(MR).enumerate() {
+            for (p, out) in sliver[..kc * MR].chunks_exact_mut(MR).enumerate() {
                 let start = (pc + p) * a.col_stride + row0;
                 let column: &[f32; MR] = a.data[start..start + MR].try_into().expect("MR values");
                 out.copy_from_slice(column);

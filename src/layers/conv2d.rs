@@ -12,7 +12,7 @@ use super::keras_args::{self, one_one, pair, yes};
 use super::{expect_image, window_output_size, Layer, LayerConfig, Mode, Param, ParamCount};
 use crate::activation::Activation;
 use crate::error::FieldError;
-use crate::gemm::{gemm, Epilogue, MatRef};
+use crate::gemm::{gemm, gemm_rows, interleave_rows, Epilogue, MatRef, PackRows, SLIVER_ROWS};
 use crate::initializer::Initializer;
 use crate::padding::{OutputSize, Padding};
 use crate::regularizer::Regularizer;
@@ -203,16 +203,18 @@ fn covered_cells(axis: &OutputSize, index: usize) -> (Range<usize>, usize) {
 
 /// A built Keras `Conv2D` with kernel `[kh, kw, in, out]` and bias `[out]`.
 ///
-/// The convolution runs as one matrix product (im2col): each kernel-sized patch of the batch is
-/// copied into a row of `columns` `[batch·oh·ow, kh·kw·in]`, laid out like the kernel flattened to
-/// `[kh·kw·in, out]`, so `columns · kernel` is the output already in NHWC order.
+/// The convolution runs as one matrix product (im2col): each kernel-sized patch of the batch is a
+/// row of the patch matrix `[batch·oh·ow, kh·kw·in]`, laid out like the kernel flattened to
+/// `[kh·kw·in, out]`, so `patches · kernel` is the output already in NHWC order. The products
+/// pack the patches straight from the image (`Patches`, `PatchesT`): the patch matrix, nine
+/// times the image for a 3×3 kernel, is never written.
 pub struct Conv2d {
     config: Conv2dConfig,
     grid: WindowGrid,
     output_shape: Vec<usize>,
     params: Vec<Param>,
-    /// The patches of the last forward batch; after `backward` computes the input gradient, the
-    /// patch gradients (one buffer for both, as it is the largest the network holds).
+    /// The patch gradients `δ · kernelᵀ` of the last `backward`, before col2im adds them onto the
+    /// input gradient (the patches themselves are never stored: see `Patches`).
     columns: Tensor,
 }
 
@@ -263,8 +265,7 @@ impl Conv2d {
 }
 
 /// For each image row a window covers: where its cells go in the window's patch (relative to the
-/// patch start) and where they are in the input. Shared by im2col and col2im so the two stay exact
-/// mirrors.
+/// patch start) and where they are in the input. Used by col2im.
 fn patch_rows<'a>(
     grid: &WindowGrid,
     kernel_width: usize,
@@ -279,27 +280,6 @@ fn patch_rows<'a>(
             let start = kernel_row * row_len + skipped_cols;
             (start..start + input.len(), input)
         })
-}
-
-/// im2col: copies every patch of `input` into its row of `columns`, zeros where it lies in the
-/// padding.
-fn gather_patches(
-    grid: &WindowGrid,
-    kernel: [usize; 2],
-    batch: usize,
-    input: &[f32],
-    columns: &mut [f32],
-) {
-    let patch_len = kernel[0] * kernel[1] * grid.image[2];
-    grid.for_each(batch, |window| {
-        let patch = &mut columns[window.position * patch_len..][..patch_len];
-        if window.rows.len() < kernel[0] || window.cols.len() < kernel[1] {
-            patch.fill(0.0);
-        }
-        for (in_patch, in_input) in patch_rows(grid, kernel[1], window) {
-            patch[in_patch].copy_from_slice(&input[in_input]);
-        }
-    });
 }
 
 /// col2im: adds every patch gradient in `columns` back onto the input cells it was copied from
@@ -321,6 +301,190 @@ fn scatter_patches(
             }
         }
     });
+}
+
+/// The im2col patch matrix `[batch·oh·ow, kh·kw·in]` of a batch, never stored: the product packs
+/// its slivers straight from the NHWC input (implicit im2col). A patch is `kh` runs of `kw·in`
+/// values, one per kernel row, each contiguous in the input unless it crosses the padding.
+struct Patches<'a> {
+    grid: &'a WindowGrid,
+    kernel: [usize; 2],
+    batch: usize,
+    input: &'a [f32],
+}
+
+/// Where one window starts: its sample's first input value and its top-left cell, which may lie
+/// in the padding (negative, or past the image).
+#[derive(Clone, Copy)]
+struct WindowOrigin {
+    sample_start: usize,
+    row: isize,
+    col: isize,
+}
+
+impl Patches<'_> {
+    /// The origin of the window making output pixel `position`.
+    fn origin(&self, position: usize) -> WindowOrigin {
+        self.origin_at(self.pixel(position))
+    }
+
+    /// Output pixel `position` as `[sample, oy, ox]`.
+    fn pixel(&self, position: usize) -> [usize; 3] {
+        let [vertical, horizontal] = &self.grid.size;
+        let per_sample = vertical.output * horizontal.output;
+        let (sample, pixel) = (position / per_sample, position % per_sample);
+        [sample, pixel / horizontal.output, pixel % horizontal.output]
+    }
+
+    /// The next output pixel after `[sample, oy, ox]`, in NHWC order.
+    fn next_pixel(&self, [sample, oy, ox]: [usize; 3]) -> [usize; 3] {
+        let [vertical, horizontal] = &self.grid.size;
+        if ox + 1 < horizontal.output {
+            [sample, oy, ox + 1]
+        } else if oy + 1 < vertical.output {
+            [sample, oy + 1, 0]
+        } else {
+            [sample + 1, 0, 0]
+        }
+    }
+
+    /// The origin of the window making output pixel `[sample, oy, ox]`.
+    fn origin_at(&self, [sample, oy, ox]: [usize; 3]) -> WindowOrigin {
+        let [height, width, channels] = self.grid.image;
+        let [vertical, horizontal] = &self.grid.size;
+        WindowOrigin {
+            sample_start: sample * height * width * channels,
+            row: (oy * vertical.stride) as isize - vertical.pad_before as isize,
+            col: (ox * horizontal.stride) as isize - horizontal.pad_before as isize,
+        }
+    }
+
+    /// Whether the whole window at `origin` lies inside the image.
+    fn inside(&self, origin: WindowOrigin) -> bool {
+        let [height, width, _] = self.grid.image;
+        origin.row >= 0
+            && origin.col >= 0
+            && origin.row as usize + self.kernel[0] <= height
+            && origin.col as usize + self.kernel[1] <= width
+    }
+
+    /// The values `offset..offset + len` of kernel row `ky` of the window at `origin`, when they
+    /// all lie inside the image.
+    fn run(&self, origin: WindowOrigin, ky: usize, offset: usize, len: usize) -> Option<&[f32]> {
+        let [height, width, channels] = self.grid.image;
+        let row = origin.row + ky as isize;
+        let inside = row >= 0
+            && (row as usize) < height
+            && origin.col >= 0
+            && origin.col as usize + self.kernel[1] <= width;
+        inside.then(|| {
+            let start = origin.sample_start
+                + (row as usize * width + origin.col as usize) * channels
+                + offset;
+            &self.input[start..start + len]
+        })
+    }
+
+    /// Patch value `t` of kernel row `ky` (`t = kx·in + channel`) of the window at `origin`, zero
+    /// in the padding.
+    fn value(&self, origin: WindowOrigin, ky: usize, t: usize) -> f32 {
+        let [height, width, channels] = self.grid.image;
+        let (row, col) = (
+            origin.row + ky as isize,
+            origin.col + (t / channels) as isize,
+        );
+        if row < 0 || col < 0 || row as usize >= height || col as usize >= width {
+            return 0.0;
+        }
+        self.input
+            [origin.sample_start + (row as usize * width + col as usize) * channels + t % channels]
+    }
+}
+
+impl PackRows for Patches<'_> {
+    fn rows(&self) -> usize {
+        self.batch * self.grid.positions_per_sample()
+    }
+
+    fn cols(&self) -> usize {
+        self.kernel[0] * self.kernel[1] * self.grid.image[2]
+    }
+
+    fn pack_sliver(&self, row0: usize, pc: usize, kc: usize, out: &mut [f32]) {
+        const MR: usize = SLIVER_ROWS;
+        let rows = self.rows();
+        let origins: [Option<WindowOrigin>; MR] =
+            std::array::from_fn(|r| (row0 + r < rows).then(|| self.origin(row0 + r)));
+        let run_len = self.kernel[1] * self.grid.image[2];
+        let mut p = pc;
+        while p < pc + kc {
+            // The part of kernel row `ky` inside this block of columns.
+            let ky = p / run_len;
+            let offset = p - ky * run_len;
+            let len = ((ky + 1) * run_len).min(pc + kc) - p;
+            let dst = &mut out[(p - pc) * MR..(p - pc + len) * MR];
+            let runs = origins.map(|origin| origin.and_then(|o| self.run(o, ky, offset, len)));
+            if runs.iter().all(Option::is_some) {
+                interleave_rows(&runs.map(|run| run.unwrap_or_default()), len, dst);
+            } else {
+                for (r, origin) in origins.iter().enumerate() {
+                    for (q, value) in dst.iter_mut().skip(r).step_by(MR).enumerate() {
+                        *value = origin.map_or(0.0, |o| self.value(o, ky, offset + q));
+                    }
+                }
+            }
+            p += len;
+        }
+    }
+}
+
+/// The transposed patch matrix `[kh·kw·in, batch·oh·ow]`, the left operand of the kernel
+/// gradient `patchesᵀ · δ`, also packed straight from the image.
+struct PatchesT<'a>(Patches<'a>);
+
+impl PackRows for PatchesT<'_> {
+    fn rows(&self) -> usize {
+        self.0.cols()
+    }
+
+    fn cols(&self) -> usize {
+        self.0.rows()
+    }
+
+    fn pack_sliver(&self, row0: usize, pc: usize, kc: usize, out: &mut [f32]) {
+        const MR: usize = SLIVER_ROWS;
+        let patches = &self.0;
+        let [_, width, channels] = patches.grid.image;
+        let run_len = patches.kernel[1] * channels;
+        // The sliver's patch values as (kernel row, value in that row), and their offsets from a
+        // window's top-left cell.
+        let cells: [Option<(usize, usize)>; MR] = std::array::from_fn(|r| {
+            let t = row0 + r;
+            (t < self.rows()).then(|| (t / run_len, t % run_len))
+        });
+        let offsets = cells.map(|cell| {
+            cell.map_or(0, |(ky, t)| {
+                (ky * width + t / channels) * channels + t % channels
+            })
+        });
+        let mut pixel = patches.pixel(pc);
+        for dst in out[..kc * MR].chunks_exact_mut(MR) {
+            let origin = patches.origin_at(pixel);
+            if patches.inside(origin) {
+                let start = origin.sample_start
+                    + (origin.row as usize * width + origin.col as usize) * channels;
+                let window = &patches.input[start..];
+                for ((value, &offset), cell) in dst.iter_mut().zip(&offsets).zip(&cells) {
+                    *value = if cell.is_some() { window[offset] } else { 0.0 };
+                }
+            } else {
+                for (value, cell) in dst.iter_mut().zip(&cells) {
+                    *value = cell.map_or(0.0, |(ky, t)| patches.value(origin, ky, t));
+                }
+            }
+            pixel = patches.next_pixel(pixel);
+        }
+    }
 }
 
 /// The values of an engine tensor (every layer writes standard-layout tensors), row-major.
@@ -349,23 +513,20 @@ impl Layer for Conv2d {
     /// `[b, oh, ow, out]`. The bias and a ReLU are applied by the product's epilogue.
     fn forward(&mut self, input: &Tensor, output: &mut Tensor, _mode: Mode, _rng: &mut Rng) {
         let batch = input.shape()[0];
-        let rows = batch * self.grid.positions_per_sample();
         let patch_len = self.patch_len();
         let filters = self.config.filters;
         let input = input.as_standard_layout();
-        ensure_shape(&mut self.columns, &[rows, patch_len]);
-        gather_patches(
-            &self.grid,
-            self.config.kernel_size,
+        let patches = Patches {
+            grid: &self.grid,
+            kernel: self.config.kernel_size,
             batch,
-            input.as_slice().expect("standard layout"),
-            values_mut(&mut self.columns),
-        );
+            input: input.as_slice().expect("standard layout"),
+        };
 
         ensure_batch_shape(output, batch, &self.output_shape);
         let relu = self.config.activation == Activation::Relu;
-        gemm(
-            MatRef::row_major(values(&self.columns), rows, patch_len),
+        gemm_rows(
+            &patches,
             MatRef::row_major(values(&self.params[0].value), patch_len, filters),
             values_mut(output),
             Epilogue {
@@ -399,8 +560,15 @@ impl Layer for Conv2d {
         let delta = grad_output.as_standard_layout();
         let delta = delta.as_slice().expect("standard layout");
 
-        gemm(
-            MatRef::row_major(values(&self.columns), rows, patch_len).t(),
+        let input = input.as_standard_layout();
+        let patches = Patches {
+            grid: &self.grid,
+            kernel: self.config.kernel_size,
+            batch,
+            input: input.as_slice().expect("standard layout"),
+        };
+        gemm_rows(
+            &PatchesT(patches),
             MatRef::row_major(delta, rows, filters),
             values_mut(&mut self.params[0].grad),
             Epilogue::default(),
@@ -419,6 +587,7 @@ impl Layer for Conv2d {
         let Some(grad_input) = grad_input else {
             return;
         };
+        ensure_shape(&mut self.columns, &[rows, patch_len]);
         gemm(
             MatRef::row_major(delta, rows, filters),
             MatRef::row_major(values(&self.params[0].value), patch_len, filters).t(),

@@ -1,7 +1,10 @@
 // The engine benchmark. On the page, this module starts itself as a module Web Worker (where the
 // playground trains, too), shows each figure the worker reports, and, when the page was opened
 // with `?report`, POSTs them as JSON lines to `/bench-results` for `cargo xtask bench`.
-// In the worker, it runs the benchmarks of `src/benchmark.rs` through `pkg/convlab.js`.
+// In the worker, it runs the benchmarks of `src/benchmark.rs` through `pkg/convlab.js`; the
+// `workers` group then trains on the page as the playground does, with one and two workers.
+
+import { dataParallelRate } from './workers.js';
 
 const BATCH = 128;
 const PRESETS = ['seed-cnn', 'seed-mlp'];
@@ -9,27 +12,44 @@ const GEMM_SHAPES = [[512, 512, 512], [784, 288, 64]];
 /** Seconds each figure is measured over, after its warm-up. */
 const SECONDS = 3;
 
-/**
- * Calls `run(1)` until `seconds` have passed (after `warmup` calls) and returns units per
- * second, `unitsPerCall` being the work of one call.
- */
-function rate(run, unitsPerCall, seconds = SECONDS, warmup = 2) {
-  run(warmup);
+/** Seconds of a warm-up window. V8 first runs wasm from its baseline compiler (Liftoff) and
+ * swaps in optimized code (TurboFan), compiled in the background, on a later call: on a busy
+ * machine that can take seconds, so the warm-up lasts until two windows agree. */
+const WARMUP_WINDOW_SECONDS = 0.5;
+/** The warm-up's limit, in windows. */
+const WARMUP_WINDOWS = 12;
+
+/** Calls `run(1)` for at least `seconds` (and twice) and returns calls per second. */
+function callsPerSecond(run, seconds) {
   let calls = 0;
   const start = performance.now();
   let now = start;
-  while (now - start < seconds * 1000) {
+  while (calls < 2 || now - start < seconds * 1000) {
     run(1);
     calls += 1;
     now = performance.now();
   }
-  return (calls * unitsPerCall) / ((now - start) / 1000);
+  return (calls * 1000) / (now - start);
+}
+
+/**
+ * Warms `run` up (until two consecutive windows agree within 10 %), then calls `run(1)` for
+ * `seconds` and returns units per second, `unitsPerCall` being the work of one call.
+ */
+function rate(run, unitsPerCall, seconds = SECONDS) {
+  let previous = callsPerSecond(run, WARMUP_WINDOW_SECONDS);
+  for (let window = 1; window < WARMUP_WINDOWS; window++) {
+    const current = callsPerSecond(run, WARMUP_WINDOW_SECONDS);
+    if (Math.abs(current - previous) <= 0.1 * previous) break;
+    previous = current;
+  }
+  return callsPerSecond(run, seconds) * unitsPerCall;
 }
 
 /** The groups to run: all, or those named in the page's `?only=train,gemm` parameter. */
 function groups(search) {
   const only = new URLSearchParams(search).get('only');
-  const all = ['train', 'infer', 'gemm', 'profile'];
+  const all = ['train', 'infer', 'gemm', 'profile', 'workers'];
   return only ? all.filter((group) => only.split(',').includes(group)) : all;
 }
 
@@ -50,6 +70,10 @@ async function runInWorker(selected) {
     bench.free();
     report({ where: 'browser', model, mode: 'infer', batch: BATCH, workers: 1,
              images_per_second: Math.round(imagesPerSecond) });
+  }
+  if (selected.includes('gemm')) {
+    const error = engine.convMaxError();
+    if (!(error < 1e-4)) throw new Error(`conv2d's products are wrong: relative error ${error}`);
   }
   for (const [m, k, n] of selected.includes('gemm') ? GEMM_SHAPES : []) {
     const bench = new engine.GemmBench(m, k, n);
@@ -77,7 +101,7 @@ function profileStep(engine, report) {
   parts.reverse();
   parts.push(['adam update', (n) => profile.update(n)]);
   for (const [part, run] of parts) {
-    const ms = 1000 / rate(run, 1, 1, 1);
+    const ms = 1000 / rate(run, 1, 1);
     report({ where: 'browser', model: 'seed-cnn', mode: 'train-profile', batch: BATCH, part,
              ms: Math.round(ms * 100) / 100 });
   }
@@ -91,32 +115,59 @@ function describe(figure) {
           `${figure.images_per_second} images/s`];
 }
 
+/** The playground's data-parallel training of the lesson CNN with one, then two workers: the
+ * figure with one worker is `train-page` (the same path, for the ratio), with two `train`. */
+async function measureWorkers(report) {
+  for (const workers of [1, 2]) {
+    const rate = await dataParallelRate('seed-cnn', BATCH, workers, 2 * SECONDS);
+    report({ where: 'browser', model: 'seed-cnn', mode: workers === 1 ? 'train-page' : 'train',
+             batch: BATCH, workers, images_per_second: Math.round(rate) });
+  }
+}
+
 function runOnPage() {
   const status = document.getElementById('status');
   const rows = document.getElementById('results');
+  const selected = groups(location.search);
   const figures = [];
-  const worker = new Worker(new URL(import.meta.url), { type: 'module' });
-  worker.postMessage(groups(location.search));
-  status.textContent = 'Running (about a minute)…';
-  worker.onerror = (event) => {
-    status.textContent = `The benchmark failed: ${event.message}`;
+  const show = (figure) => {
+    figures.push(figure);
+    const row = rows.insertRow();
+    const [label, value] = figure.error ? ['error', figure.error] : describe(figure);
+    row.insertCell().textContent = label;
+    const cell = row.insertCell();
+    cell.textContent = value;
+    cell.className = 'number';
   };
-  worker.onmessage = async ({ data }) => {
-    if (data.figure) {
-      figures.push(data.figure);
-      const row = rows.insertRow();
-      const [label, value] = describe(data.figure);
-      row.insertCell().textContent = label;
-      const cell = row.insertCell();
-      cell.textContent = value;
-      cell.className = 'number';
-      return;
+  const finish = async () => {
+    if (selected.includes('workers')) {
+      status.textContent = 'Training on the page with one, then two workers…';
+      await measureWorkers(show).catch((error) => show({ where: 'browser', error: String(error) }));
     }
     status.textContent = 'Done.';
     if (new URLSearchParams(location.search).has('report')) {
       const lines = figures.map((figure) => JSON.stringify(figure)).join('\n');
       await fetch('/bench-results', { method: 'POST', body: `${lines}\n` });
     }
+  };
+  const inWorker = selected.filter((group) => group !== 'workers');
+  if (inWorker.length === 0) {
+    finish();
+    return;
+  }
+  const worker = new Worker(new URL(import.meta.url), { type: 'module' });
+  worker.postMessage(inWorker);
+  status.textContent = 'Running (about two minutes)…';
+  worker.onerror = (event) => {
+    status.textContent = `The benchmark failed: ${event.message}`;
+  };
+  worker.onmessage = ({ data }) => {
+    if (data.figure) {
+      show(data.figure);
+      return;
+    }
+    worker.terminate();
+    finish();
   };
 }
 

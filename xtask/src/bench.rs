@@ -1,12 +1,17 @@
-//! `cargo xtask bench [--skip-native] [--skip-browser] [--only train,infer,gemm,profile]`: the
-//! engine's speed, natively and in headless Chromium, as one JSON object per line on standard
+//! `cargo xtask bench [--skip-native] [--skip-browser] [--only train,infer,gemm,profile,workers]`:
+//! the engine's speed, natively and in headless Chromium, as one JSON object per line on standard
 //! output (`--only` picks the browser's groups):
 //!
 //! ```text
 //! {"where":"native","model":"seed-cnn","mode":"train","batch":128,"workers":1,"images_per_second":N}
 //! {"where":"browser","kernel":"gemm","shape":"512x512x512","gflops":N}
 //! {"where":"browser","model":"seed-cnn","mode":"train-profile","batch":128,"part":"…","ms":N}
+//! {"where":"browser","model":"seed-cnn","mode":"train-page","batch":128,"workers":1,"images_per_second":N}
+//! {"where":"browser","model":"seed-cnn","mode":"train","batch":128,"workers":2,"images_per_second":N}
 //! ```
+//!
+//! The `workers` group trains on MNIST through the playground's own workers (`www/worker.js` and
+//! `www/train-helper.js`): `train-page` with one worker, then `train` with two sharing each batch.
 //!
 //! Native figures are the criterion medians of `benches/engine.rs`; browser figures come from
 //! `www/bench/`, served on a loopback port to Chromium, which POSTs them back when done.
