@@ -6,8 +6,8 @@
 //! in its own module.
 
 pub mod activation;
-pub mod benchmark;
 pub mod analysis;
+pub mod benchmark;
 pub mod data;
 pub mod error;
 pub mod gemm;
@@ -22,6 +22,7 @@ pub mod padding;
 pub mod presets;
 pub mod regularizer;
 pub mod rng;
+pub mod size_guard;
 pub mod spec;
 pub mod summary;
 pub mod tensor;

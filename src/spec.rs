@@ -427,11 +427,13 @@ impl Architecture {
                 output_size,
             });
         }
-        Ok(Architecture {
+        let architecture = Architecture {
             name: spec.config.name.clone(),
             input_shape,
             layers,
-        })
+        };
+        crate::size_guard::SizeEstimate::for_building(&architecture).check_budget()?;
+        Ok(architecture)
     }
 
     /// The per-sample output shape of the model.

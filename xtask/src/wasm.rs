@@ -189,7 +189,10 @@ pub fn check_pkg_fresh() {
 pub fn ensure_npm_packages() {
     let lock = root().join("package-lock.json");
     let stamp = root().join("node_modules/.installed-from-package-lock.json");
-    if fs::read(&lock).ok().is_some_and(|wanted| fs::read(&stamp).ok() == Some(wanted)) {
+    if fs::read(&lock)
+        .ok()
+        .is_some_and(|wanted| fs::read(&stamp).ok() == Some(wanted))
+    {
         return;
     }
     say("installing the end-to-end tests' npm packages (package-lock.json changed or node_modules/ is missing)");
