@@ -683,6 +683,38 @@ export function defaultTrainingConfig() {
 }
 
 /**
+ * The size guard's estimate for training `spec_json` with `training_json` (a `TrainingConfig`)
+ * on `train_images` images at `flops_per_second` (0: the documented default rate): per layer
+ * and in total, bytes, FLOPs per image and seconds per epoch, with `error` set when the engine
+ * would refuse to train it.
+ * @param {string} spec_json
+ * @param {string} training_json
+ * @param {number} train_images
+ * @param {number} flops_per_second
+ * @returns {any}
+ */
+export function estimateTraining(spec_json, training_json, train_images, flops_per_second) {
+    const val3 = +train_images;
+    const val4 = +flops_per_second;
+    let ptr0, len0, ptr1, len1;
+    try {
+        ptr0 = passStringToWasm0(spec_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        len0 = WASM_VECTOR_LEN;
+        ptr1 = passStringToWasm0(training_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        len1 = WASM_VECTOR_LEN;
+    } catch (e) {
+        if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+        if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+        throw e;
+    }
+    const ret = wasm.estimateTraining(ptr0, len0, ptr1, len1, val3, val4);
+    if (ret[2]) {
+        throw takeFromExternrefTable0(ret[1]);
+    }
+    return takeFromExternrefTable0(ret[0]);
+}
+
+/**
  * The model of `spec_json` (a `modelTopology`) and the training settings `training_json` (a
  * `TrainingConfig`) as runnable tf.keras Python in `style` (`functional` or `sequential`),
  * loading `dataset` (`mnist` or `fashion-mnist`).
@@ -762,7 +794,7 @@ export function forwardWithWeights(spec_json, weights, input, batch) {
 
 /**
  * Reads pasted Keras model code (never runs it) and returns the model it defines as
- * `checkModel` does. Throws `{code: 'keras', message, line, column}` (1-based) at the first
+ * `checkModel` does. Throws `{code: 'keras.parse', message, line, column}` (1-based) at the first
  * thing it does not understand or the first layer that cannot be built.
  * @param {string} source
  * @returns {any}
