@@ -106,6 +106,38 @@ impl Default for TrainingConfig {
 pub const MAX_EPOCHS: usize = 10_000;
 
 impl TrainingConfig {
+    /// Reads a `TrainingConfig` from JSON (the page's settings); a value of the wrong kind is a
+    /// `Setting` error naming the setting (`batch_size: -3 is not allowed; use a whole number of
+    /// at least 1, e.g. 32`). Call [`TrainingConfig::validate`] for the ranges.
+    pub fn from_json(text: &str) -> Result<TrainingConfig> {
+        serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text)).map_err(
+            |e| {
+                let path = e.path().to_string();
+                let field = path.rsplit('.').next().unwrap_or(&path).to_string();
+                let inner = e.inner().to_string();
+                let example = match field.as_str() {
+                    "batch_size" => Some("32"),
+                    "epochs" => Some("5"),
+                    "seed" => Some("0"),
+                    _ => None,
+                };
+                let given = inner
+                    .split(", expected")
+                    .next()
+                    .and_then(|head| head.split(": ").nth(1))
+                    .and_then(|given| given.rsplit(' ').next())
+                    .map(|given| given.replace(['`', '"'], ""));
+                match (example, given) {
+                    (Some(example), Some(given)) => ConvlabError::setting(
+                        &field,
+                        format!("{given} is not allowed; use a whole number of at least {}, e.g. {example}", usize::from(field != "seed")),
+                    ),
+                    _ => ConvlabError::setting(&field, format!("cannot be read ({inner})")),
+                }
+            },
+        )
+    }
+
     /// Checks every setting; the error names the setting and a fix.
     pub fn validate(&self) -> Result<()> {
         if self.epochs == 0 || self.epochs > MAX_EPOCHS {

@@ -187,8 +187,7 @@ pub fn estimate_training(
 ) -> Result<JsValue, JsValue> {
     let spec = ModelSpec::from_json(spec_json).map_err(js_error)?;
     let architecture = Architecture::from_spec(&spec).map_err(js_error)?;
-    let training: TrainingConfig = serde_json::from_str(training_json)
-        .map_err(|e| setting_error("training settings", format!("cannot be read ({e})")))?;
+    let training = TrainingConfig::from_json(training_json).map_err(js_error)?;
     let estimate = SizeEstimate::for_training(
         &architecture,
         training.batch_size.max(1),
@@ -376,8 +375,7 @@ impl Playground {
         config_json: &str,
         train_size: usize,
     ) -> Result<JsValue, JsValue> {
-        let config: TrainingConfig = serde_json::from_str(config_json)
-            .map_err(|e| setting_error("training settings", format!("cannot be read ({e})")))?;
+        let config = TrainingConfig::from_json(config_json).map_err(js_error)?;
         let train = self.mnist()?.train.take(train_size);
         self.stop_training();
         let model = self
@@ -657,8 +655,7 @@ pub fn export_keras(
     use crate::keras_code::{export_keras_for, KerasDataset, Style};
     let spec = ModelSpec::from_json(spec_json).map_err(js_error)?;
     let architecture = Architecture::from_spec(&spec).map_err(js_error)?;
-    let training: TrainingConfig = serde_json::from_str(training_json)
-        .map_err(|e| setting_error("training settings", format!("cannot be read ({e})")))?;
+    let training = TrainingConfig::from_json(training_json).map_err(js_error)?;
     let style = Style::from_name(style).ok_or_else(|| {
         setting_error(
             "style",
