@@ -684,12 +684,57 @@ export function convMaxError() {
 }
 
 /**
+ * The test hook (used only by `tests/e2e/hardening-crash.test.mjs`, through the worker's
+ * `crashForTest` request, which exists only on pages opened with `?test-hooks`): `panic`
+ * panics; `out_of_memory` takes 256 MiB blocks until the 4 GiB of wasm32 memory run out, which
+ * aborts as a real out-of-memory does. Either way this engine instance is dead afterwards.
+ * @param {string} kind
+ */
+export function crashForTest(kind) {
+    const ptr0 = passStringToWasm0(kind, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const len0 = WASM_VECTOR_LEN;
+    wasm.crashForTest(ptr0, len0);
+}
+
+/**
  * The default training settings (Keras defaults), as the page's controls start.
  * @returns {any}
  */
 export function defaultTrainingConfig() {
     const ret = wasm.defaultTrainingConfig();
     return ret;
+}
+
+/**
+ * The size guard's estimate for training `spec_json` with `training_json` (a `TrainingConfig`)
+ * on `train_images` images at `flops_per_second` (0: the documented default rate): per layer
+ * and in total, bytes, FLOPs per image and seconds per epoch, with `error` set when the engine
+ * would refuse to train it.
+ * @param {string} spec_json
+ * @param {string} training_json
+ * @param {number} train_images
+ * @param {number} flops_per_second
+ * @returns {any}
+ */
+export function estimateTraining(spec_json, training_json, train_images, flops_per_second) {
+    const val3 = +train_images;
+    const val4 = +flops_per_second;
+    let ptr0, len0, ptr1, len1;
+    try {
+        ptr0 = passStringToWasm0(spec_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        len0 = WASM_VECTOR_LEN;
+        ptr1 = passStringToWasm0(training_json, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        len1 = WASM_VECTOR_LEN;
+    } catch (e) {
+        if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+        if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+        throw e;
+    }
+    const ret = wasm.estimateTraining(ptr0, len0, ptr1, len1, val3, val4);
+    if (ret[2]) {
+        throw takeFromExternrefTable0(ret[1]);
+    }
+    return takeFromExternrefTable0(ret[0]);
 }
 
 /**
@@ -739,6 +784,15 @@ export function exportKeras(spec_json, training_json, style, dataset) {
 }
 
 /**
+ * The size in bytes of the allocation that failed (out of memory), or 0 when none did.
+ * @returns {number}
+ */
+export function failedAllocationBytes() {
+    const ret = wasm.failedAllocationBytes();
+    return ret;
+}
+
+/**
  * The output of `spec_json` for `input` (`batch` samples) with every weight taken from `weights`
  * (Keras `model.weights` order, flattened): the engine's side of the convolution animator.
  * @param {string} spec_json
@@ -772,7 +826,7 @@ export function forwardWithWeights(spec_json, weights, input, batch) {
 
 /**
  * Reads pasted Keras model code (never runs it) and returns the model it defines as
- * `checkModel` does. Throws `{code: 'keras', message, line, column}` (1-based) at the first
+ * `checkModel` does. Throws `{code: 'keras.parse', message, line, column}` (1-based) at the first
  * thing it does not understand or the first layer that cannot be built.
  * @param {string} source
  * @returns {any}
@@ -821,6 +875,21 @@ export function optimizerPath(config_json, x, y, steps) {
 }
 
 /**
+ * The message of the panic that killed this engine (`panicked at src/…: …`), or undefined.
+ * Safe to call after the trap: it takes the stored string and allocates nothing.
+ * @returns {string | undefined}
+ */
+export function panicMessage() {
+    const ret = wasm.panicMessage();
+    let v1;
+    if (ret[0] !== 0) {
+        v1 = getStringFromWasm0(ret[0], ret[1]);
+        wasm.__wbindgen_free(ret[0], ret[1] * 1, 1);
+    }
+    return v1;
+}
+
+/**
  * A drawing (`height × width` ink values in [0, 1]) prepared like MNIST as 28×28 values, or
  * `undefined` when nothing is drawn.
  * @param {Float32Array | number[]} pixels
@@ -850,7 +919,8 @@ export function presets() {
 }
 
 /**
- * Installs the panic hook so a Rust panic shows its message in the console.
+ * Installs the panic hook: a Rust panic's message goes to the console and is kept for the
+ * worker to report (`crate::wasm_crash`).
  */
 export function start() {
     wasm.start();

@@ -44,9 +44,48 @@ pub enum ConvlabError {
     /// Reading or writing a file failed.
     #[error("I/O: {0}")]
     Io(String),
+    /// The model (or training it at the chosen batch size) needs more memory than the budget;
+    /// names the layer that needs the most and the estimate.
+    #[error("Too big: layer {index} '{name}' ({class_name}): {message}")]
+    Size {
+        /// 1-based position of the layer that needs the most memory.
+        index: usize,
+        /// The layer's name (`conv2d_1`).
+        name: String,
+        /// The Keras class name (`Conv2D`).
+        class_name: String,
+        /// The estimate, the budget and how to get under it.
+        message: String,
+    },
+    /// Training blew up (a non-finite loss or weight) and was stopped with the last good weights.
+    #[error("Training diverged at epoch {epoch}, batch {batch}: {message}")]
+    Diverged {
+        /// 1-based epoch of the batch that blew up.
+        epoch: usize,
+        /// 1-based batch within that epoch.
+        batch: usize,
+        /// What became non-finite, what was kept and what to try.
+        message: String,
+    },
 }
 
 impl ConvlabError {
+    /// The stable code the page keys on (`spec.field`, `setting.range`, `format.tfjs`,
+    /// `training.diverged`, `size.budget`, …): one per variant, never reworded.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ConvlabError::Spec { .. } => "spec.field",
+            ConvlabError::Model(_) => "spec.model",
+            ConvlabError::Setting { .. } => "setting.range",
+            ConvlabError::Data(_) => "data.format",
+            ConvlabError::Format(_) => "format.tfjs",
+            ConvlabError::Shape(_) => "shape.mismatch",
+            ConvlabError::Io(_) => "io.file",
+            ConvlabError::Size { .. } => "size.budget",
+            ConvlabError::Diverged { .. } => "training.diverged",
+        }
+    }
+
     /// A `Setting` error for `field`.
     pub fn setting(field: &str, message: impl Into<String>) -> Self {
         ConvlabError::Setting {

@@ -213,7 +213,19 @@ fn train(args: &TrainArgs) -> CliResult<()> {
     let mut epoch_images = 0usize;
     let batches = fit.batches_per_epoch();
     while !fit.is_finished() {
-        let step = fit.step()?;
+        let step = match fit.step() {
+            Ok(step) => step,
+            // The run is over with the last good weights: report it, then evaluate and save them.
+            Err(diverged @ ConvlabError::Diverged { .. }) => {
+                if args.json {
+                    println!("{}", json!({"diverged": diverged.to_string()}));
+                } else {
+                    println!("{diverged}");
+                }
+                break;
+            }
+            Err(error) => return Err(error.into()),
+        };
         epoch_images += step.batch.size;
         let Some(epoch) = step.epoch else { continue };
         let seconds = epoch_start.elapsed().as_secs_f64();

@@ -284,10 +284,57 @@ impl Sequential {
     /// Every weight, in [`Sequential::weights`] order, as one flat array (to copy a model into
     /// another worker).
     pub fn weights_flat(&self) -> Vec<f32> {
-        self.weights()
-            .into_iter()
-            .flat_map(|(_, w)| w.iter().copied().collect::<Vec<_>>())
-            .collect()
+        let mut flat = Vec::new();
+        self.copy_weights_into(&mut flat);
+        flat
+    }
+
+    /// Overwrites `flat` with every weight in [`Sequential::weights`] order; allocates nothing
+    /// once `flat` has held them before (the runaway guard copies the weights every step).
+    pub fn copy_weights_into(&self, flat: &mut Vec<f32>) {
+        flat.clear();
+        for param in self.layers.iter().flat_map(|layer| layer.params()) {
+            flat.extend(param.value.iter().copied());
+        }
+    }
+
+    /// Puts back weights that [`Sequential::copy_weights_into`] copied from this model.
+    pub fn restore_weights_from(&mut self, flat: &[f32]) {
+        let mut offset = 0;
+        for layer in &mut self.layers {
+            for param in layer.params_mut() {
+                for (value, &saved) in param.value.iter_mut().zip(&flat[offset..]) {
+                    *value = saved;
+                }
+                offset += param.value.len();
+            }
+        }
+    }
+
+    /// The Euclidean norms `(‖w − before‖, ‖before‖)` over every weight, `before` as
+    /// [`Sequential::copy_weights_into`] wrote it: how far the last update moved the weights,
+    /// against their size. A non-finite weight makes the first norm non-finite.
+    pub fn change_since(&self, before: &[f32]) -> (f64, f64) {
+        let (mut change, mut size) = (0.0f64, 0.0f64);
+        let mut offset = 0;
+        for param in self.layers.iter().flat_map(|layer| layer.params()) {
+            for (&value, &old) in param.value.iter().zip(&before[offset..]) {
+                change += (value as f64 - old as f64).powi(2);
+                size += (old as f64).powi(2);
+            }
+            offset += param.value.len();
+        }
+        (change.sqrt(), size.sqrt())
+    }
+
+    /// Whether some layer computes a sigmoid (the runaway message then suggests ReLU).
+    pub fn uses_sigmoid(&self) -> bool {
+        self.architecture.layers.iter().any(|plan| {
+            plan.kind
+                .to_config()
+                .get("activation")
+                .is_some_and(|a| a == "sigmoid")
+        })
     }
 
     /// Replaces every weight from one flat array in [`Sequential::weights`] order.

@@ -212,7 +212,7 @@ impl LayerKind {
                         let field = rest.trim_end_matches('`').to_string();
                         FieldError::new(field, "is required but missing")
                     }
-                    None => FieldError::new(path, readable_serde_message(&message)),
+                    None => FieldError::new(path.clone(), readable_serde_message(&path, &message)),
                 }
             })
         }
@@ -237,8 +237,53 @@ impl LayerKind {
     }
 }
 
-/// Turns serde's wording into a learner's: `expected usize` → "expected a whole number ≥ 0".
-fn readable_serde_message(message: &str) -> String {
+/// The builder's number fields: the values each allows and an example, for messages about a
+/// value that is not a number of the right kind.
+const NUMBER_FIELDS: [(&str, &str, &str); 6] = [
+    ("filters", "a whole number of at least 1", "32"),
+    ("units", "a whole number of at least 1", "128"),
+    (
+        "kernel_size",
+        "a whole number of at least 1 (or a pair such as (3, 3))",
+        "3",
+    ),
+    (
+        "pool_size",
+        "a whole number of at least 1 (or a pair such as (2, 2))",
+        "2",
+    ),
+    (
+        "strides",
+        "a whole number of at least 1 (or a pair such as (1, 1))",
+        "1",
+    ),
+    ("rate", "a number of at least 0 and below 1", "0.25"),
+];
+
+/// Turns serde's wording into a learner's. For a number field of the builder: the value given,
+/// the values allowed and an example (`'abc' is not allowed; use a whole number of at least 1,
+/// e.g. 32`); otherwise `expected usize` → "expected a whole number ≥ 0".
+fn readable_serde_message(path: &str, message: &str) -> String {
+    let field = path.split(['.', '[']).next().unwrap_or(path);
+    let given = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
+        .and_then(|rest| rest.split(", expected").next());
+    if let (Some((_, allowed, example)), Some(given)) = (
+        NUMBER_FIELDS.iter().find(|(name, _, _)| *name == field),
+        given,
+    ) {
+        let given = match given {
+            "null" => "an empty box".to_string(),
+            other => other
+                .trim_start_matches("string ")
+                .trim_start_matches("integer ")
+                .trim_start_matches("floating point ")
+                .replace('`', "")
+                .replace('"', "'"),
+        };
+        return format!("{given} is not allowed; use {allowed}, e.g. {example}");
+    }
     message
         .replace("expected usize", "expected a whole number ≥ 0")
         .replace("expected f32", "expected a number")
@@ -449,11 +494,13 @@ impl Architecture {
                 output_size,
             });
         }
-        Ok(Architecture {
+        let architecture = Architecture {
             name: spec.config.name.clone(),
             input_shape,
             layers,
-        })
+        };
+        crate::size_guard::SizeEstimate::for_building(&architecture).check_budget()?;
+        Ok(architecture)
     }
 
     /// The per-sample output shape of the model.

@@ -2,8 +2,10 @@
 //! values and engine types and holds the state one Web Worker needs; all logic is in the engine.
 //!
 //! Data objects use the engine's (Keras) snake_case field names. Errors are thrown as plain
-//! objects `{code, message, layer, field}` (`layer` is the 1-based layer index for spec errors),
-//! so the page can show the message next to the control at fault.
+//! objects `{code, message, layer, field}`: `code` is the engine's stable code (`spec.field`,
+//! `setting.range`, `format.tfjs`, `training.diverged`, `size.budget`, …, see
+//! `ConvlabError::code`), `layer` the 1-based layer index for spec and size errors, `field` the
+//! setting or config field at fault, so the page can show the message next to that control.
 
 use js_sys::{Float32Array, Uint8Array};
 use serde::Serialize;
@@ -17,6 +19,7 @@ use crate::model::Sequential;
 use crate::padding::OutputSize;
 use crate::presets::PRESETS;
 use crate::rng::Rng;
+use crate::size_guard::{format_bytes, SizeEstimate, DEFAULT_FLOPS_PER_SECOND};
 use crate::spec::{Architecture, ModelSpec};
 use crate::tensor::Tensor;
 use crate::training::{evaluate, BatchStats, Fit, History, TrainingConfig};
@@ -34,6 +37,11 @@ struct JsError {
     message: String,
     layer: Option<usize>,
     field: Option<String>,
+    /// For `training.diverged`: the 1-based epoch and batch that blew up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    epoch: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    batch: Option<usize>,
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
@@ -43,21 +51,29 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
 }
 
 fn js_error(error: ConvlabError) -> JsValue {
-    let (code, layer, field) = match &error {
-        ConvlabError::Spec { index, field, .. } => ("spec", Some(*index), Some(field.clone())),
-        ConvlabError::Model(_) => ("model", None, None),
-        ConvlabError::Setting { field, .. } => ("setting", None, Some(field.clone())),
-        ConvlabError::Data(_) => ("data", None, None),
-        ConvlabError::Format(_) => ("format", None, None),
-        ConvlabError::Shape(_) => ("shape", None, None),
-        ConvlabError::Io(_) => ("io", None, None),
+    to_js(&js_error_value(&error))
+}
+
+fn js_error_value(error: &ConvlabError) -> JsError {
+    let (layer, field) = match error {
+        ConvlabError::Spec { index, field, .. } => (Some(*index), Some(field.clone())),
+        ConvlabError::Size { index, .. } => (Some(*index), None),
+        ConvlabError::Setting { field, .. } => (None, Some(field.clone())),
+        ConvlabError::Diverged { .. } => (None, Some("learning_rate".to_string())),
+        _ => (None, None),
     };
-    to_js(&JsError {
-        code,
+    let (epoch, batch) = match error {
+        ConvlabError::Diverged { epoch, batch, .. } => (Some(*epoch), Some(*batch)),
+        _ => (None, None),
+    };
+    JsError {
+        code: error.code(),
         message: error.to_string(),
         layer,
         field,
-    })
+        epoch,
+        batch,
+    }
 }
 
 fn setting_error(field: &str, message: impl Into<String>) -> JsValue {
@@ -140,6 +156,69 @@ pub fn check_model(spec_json: &str) -> Result<JsValue, JsValue> {
     let spec = ModelSpec::from_json(spec_json).map_err(js_error)?;
     let architecture = Architecture::from_spec(&spec).map_err(js_error)?;
     Ok(architecture_view(&architecture))
+}
+
+#[derive(Serialize)]
+struct EstimateView {
+    #[serde(flatten)]
+    estimate: SizeEstimate,
+    train_images: usize,
+    validation_images: usize,
+    flops_per_second: f64,
+    /// Whether `flops_per_second` was measured (a run's speed) rather than the default.
+    rate_measured: bool,
+    seconds_per_epoch: f64,
+    /// `total_bytes` and `budget_bytes` as people write them (`48.2 MB`).
+    total_text: String,
+    budget_text: String,
+    /// The size guard's refusal (`size.budget`), when training this way would be refused.
+    error: Option<JsError>,
+}
+
+/// The size guard's estimate for training `spec_json` with `training_json` (a `TrainingConfig`)
+/// on `train_images` images at `flops_per_second` (0: the documented default rate): per layer
+/// and in total, bytes, FLOPs per image and seconds per epoch, with `error` set when the engine
+/// would refuse to train it.
+#[wasm_bindgen(js_name = estimateTraining)]
+pub fn estimate_training(
+    spec_json: &str,
+    training_json: &str,
+    train_images: usize,
+    flops_per_second: f64,
+) -> Result<JsValue, JsValue> {
+    let spec = ModelSpec::from_json(spec_json).map_err(js_error)?;
+    let architecture = Architecture::from_spec(&spec).map_err(js_error)?;
+    let training = TrainingConfig::from_json(training_json).map_err(js_error)?;
+    let estimate = SizeEstimate::for_training(
+        &architecture,
+        training.batch_size.max(1),
+        &training.optimizer,
+    );
+    let validation_images =
+        (train_images as f32 * training.validation_split.clamp(0.0, 1.0)).round() as usize;
+    let train_images = train_images - validation_images.min(train_images);
+    let rate_measured = flops_per_second.is_finite() && flops_per_second > 0.0;
+    let flops_per_second = if rate_measured {
+        flops_per_second
+    } else {
+        DEFAULT_FLOPS_PER_SECOND
+    };
+    let error = estimate.check_budget().err().map(|e| js_error_value(&e));
+    Ok(to_js(&EstimateView {
+        seconds_per_epoch: estimate.seconds_per_epoch(
+            train_images,
+            validation_images,
+            flops_per_second,
+        ),
+        total_text: format_bytes(estimate.total_bytes),
+        budget_text: format_bytes(estimate.budget_bytes),
+        estimate,
+        train_images,
+        validation_images,
+        flops_per_second,
+        rate_measured,
+        error,
+    }))
 }
 
 #[derive(Serialize)]
@@ -297,8 +376,7 @@ impl Playground {
         config_json: &str,
         train_size: usize,
     ) -> Result<JsValue, JsValue> {
-        let config: TrainingConfig = serde_json::from_str(config_json)
-            .map_err(|e| setting_error("training settings", format!("cannot be read ({e})")))?;
+        let config = TrainingConfig::from_json(config_json).map_err(js_error)?;
         let train = self.mnist()?.train.take(train_size);
         self.stop_training();
         let model = self
@@ -321,7 +399,14 @@ impl Playground {
         })?;
         let mut steps = Vec::with_capacity(max_batches);
         while steps.len() < max_batches && !fit.is_finished() {
-            steps.push(fit.step().map_err(js_error)?);
+            match fit.step() {
+                Ok(step) => steps.push(step),
+                Err(error) => {
+                    // A diverged run is over: its model (last good weights) and history stay.
+                    self.stop_training();
+                    return Err(js_error(error));
+                }
+            }
         }
         if fit.is_finished() {
             self.stop_training();
@@ -544,7 +629,13 @@ impl Playground {
             ));
         }
         fit.write_gradients(flat);
-        let step = fit.apply_gradients(stats).map_err(js_error)?;
+        let step = match fit.apply_gradients(stats) {
+            Ok(step) => step,
+            Err(error) => {
+                self.stop_training();
+                return Err(js_error(error));
+            }
+        };
         if fit.is_finished() {
             self.stop_training();
         }
@@ -565,8 +656,7 @@ pub fn export_keras(
     use crate::keras_code::{export_keras_for, KerasDataset, Style};
     let spec = ModelSpec::from_json(spec_json).map_err(js_error)?;
     let architecture = Architecture::from_spec(&spec).map_err(js_error)?;
-    let training: TrainingConfig = serde_json::from_str(training_json)
-        .map_err(|e| setting_error("training settings", format!("cannot be read ({e})")))?;
+    let training = TrainingConfig::from_json(training_json).map_err(js_error)?;
     let style = Style::from_name(style).ok_or_else(|| {
         setting_error(
             "style",
@@ -593,13 +683,13 @@ struct KerasCodeErrorView {
 }
 
 /// Reads pasted Keras model code (never runs it) and returns the model it defines as
-/// `checkModel` does. Throws `{code: 'keras', message, line, column}` (1-based) at the first
+/// `checkModel` does. Throws `{code: 'keras.parse', message, line, column}` (1-based) at the first
 /// thing it does not understand or the first layer that cannot be built.
 #[wasm_bindgen(js_name = importKeras)]
 pub fn import_keras(source: &str) -> Result<JsValue, JsValue> {
     let architecture = crate::keras_code::check_keras(source).map_err(|error| {
         to_js(&KerasCodeErrorView {
-            code: "keras",
+            code: "keras.parse",
             message: error.message,
             line: error.line,
             column: error.column,

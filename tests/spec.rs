@@ -272,12 +272,20 @@ fn conv_after_flatten_is_an_error() {
 #[test]
 fn missing_and_mistyped_fields_are_errors() {
     assert_eq!(
+        error_of(vec![input_conv(json!({"filters": null, "kernel_size": 3}))]),
+        "Layer 1 'conv2d' (Conv2D): filters: an empty box is not allowed; use a whole number of at least 1, e.g. 32"
+    );
+    assert_eq!(
+        error_of(vec![input_conv(json!({"filters": -3, "kernel_size": 3}))]),
+        "Layer 1 'conv2d' (Conv2D): filters: -3 is not allowed; use a whole number of at least 1, e.g. 32"
+    );
+    assert_eq!(
         error_of(vec![input_conv(json!({"kernel_size": 3}))]),
         "Layer 1 'conv2d' (Conv2D): filters: is required but missing"
     );
     assert_eq!(
         error_of(vec![input_conv(json!({"filters": "many", "kernel_size": 3}))]),
-        "Layer 1 'conv2d' (Conv2D): filters: invalid type: string \"many\", expected a whole number ≥ 0"
+        "Layer 1 'conv2d' (Conv2D): filters: 'many' is not allowed; use a whole number of at least 1, e.g. 32"
     );
     assert_eq!(
         error_of(vec![input_conv(

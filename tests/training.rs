@@ -438,3 +438,29 @@ fn two_shards_train_like_one_worker() {
     }
     assert_eq!(losses.len(), 2 * 12);
 }
+
+#[test]
+fn training_settings_of_the_wrong_kind_name_the_setting_and_a_fix() {
+    for (json, expected) in [
+        (
+            r#"{"batch_size": -3}"#,
+            "batch_size: -3 is not allowed; use a whole number of at least 1, e.g. 32",
+        ),
+        (
+            r#"{"epochs": "abc"}"#,
+            "epochs: abc is not allowed; use a whole number of at least 1, e.g. 5",
+        ),
+        (
+            r#"{"batch_size": null}"#,
+            "batch_size: null is not allowed; use a whole number of at least 1, e.g. 32",
+        ),
+    ] {
+        let error = TrainingConfig::from_json(json).unwrap_err();
+        assert_eq!(error.code(), "setting.range");
+        assert_eq!(error.to_string(), expected);
+    }
+    assert_eq!(
+        TrainingConfig::from_json("{}").unwrap(),
+        TrainingConfig::default()
+    );
+}

@@ -113,6 +113,12 @@ export class EngineClient {
     return this.call('check', { spec: JSON.stringify(spec) });
   }
 
+  /** The size guard's estimate for training `spec` with `config` on `trainImages` images:
+   * `{total_bytes, total_text, budget_text, seconds_per_epoch, layers, error, …}`. */
+  estimate(spec, config, trainImages) {
+    return this.call('estimate', { spec: JSON.stringify(spec), config, trainImages });
+  }
+
   /** Builds the model with fresh weights from `seed`. */
   build(spec, seed) {
     return this.call('build', { spec: JSON.stringify(spec), seed });
@@ -140,7 +146,7 @@ export class EngineClient {
   }
 
   /** The architecture view of the model pasted Keras code defines; rejects with
-   * `{code: 'keras', line, column, message}`. */
+   * `{code: 'keras.parse', line, column, message}`. */
   importKeras(source) {
     return this.call('importKeras', { source });
   }

@@ -174,6 +174,22 @@ const STRINGS = {
   },
   'status.failed': { en: 'Something went wrong: {message}', ko: '문제가 생겼습니다: {message}' },
 
+  'status.ended.diverged': {
+    en: 'Training diverged at epoch {epoch}, batch {batch} and was stopped: the learning rate is too high for this model. The last good weights and the curves are kept. Lower the learning rate (e.g. 0.001 for Adam, 0.01 for SGD) and train again.',
+    ko: '에포크 {epoch}, 배치 {batch}에서 학습이 발산하여 멈췄습니다: 이 모델에 학습률이 너무 큽니다. 마지막 정상 가중치와 곡선은 그대로 남아 있습니다. 학습률을 낮추고(예: Adam 0.001, SGD 0.01) 다시 학습하세요.',
+  },
+  'summary.estimate': {
+    en: '≈ {time} per epoch ({images} images, batch size {batch}) · memory ≈ {memory} of {budget}',
+    ko: '에포크당 약 {time} (이미지 {images}장, 배치 크기 {batch}) · 메모리 약 {memory} / {budget}',
+  },
+  'summary.estimate_basis.measured': { en: 'An estimate, from the speed of the last run.', ko: '마지막 학습 속도로 계산한 추정치입니다.' },
+  'summary.estimate_basis.default': {
+    en: 'An estimate, from a typical browser speed; it uses the real speed after the first run.',
+    ko: '일반적인 브라우저 속도로 계산한 추정치이며, 첫 학습 후에는 실제 속도를 씁니다.',
+  },
+  'summary.too_big': { en: 'Too big to train in a browser tab:', ko: '브라우저 탭에서 학습하기에는 너무 큽니다:' },
+  'unit.seconds': { en: '{n} s', ko: '{n}초' },
+  'unit.minutes': { en: '{n} min', ko: '{n}분' },
   'engine.message': { en: '{message}', ko: '엔진 메시지(영어): {message}' },
 
   'class.fashion-mnist.0': { en: 'T-shirt/top', ko: '티셔츠/탑' },

@@ -219,6 +219,7 @@ async function checkModel() {
     window.convlab.timings.builderReady = performance.now();
   }
   refreshKerasCode();
+  refreshEstimate();
   if (view) {
     scheduleRebuild();
     if (wasInvalid && modelKey() === state.builtKey) refreshInspection();
@@ -227,6 +228,23 @@ async function checkModel() {
     maps.showMessage('maps.none');
     prediction.showMessage('prediction.invalid');
   }
+}
+
+let estimateSequence = 0;
+
+/** Asks the engine's size guard how long an epoch of the model on screen takes and how much
+ * memory training it needs, for the summary panel. */
+async function refreshEstimate() {
+  const sequence = ++estimateSequence;
+  let estimate = null;
+  if (state.view && !panel.unreadable()) {
+    try {
+      estimate = await client.estimate(effectiveSpec(), panel.config(), panel.trainSize());
+    } catch {
+      // A setting the engine cannot read: the training panel says which when Train is pressed.
+    }
+  }
+  if (sequence === estimateSequence) summary.showEstimate(estimate);
 }
 
 let rebuildTimer = null;
@@ -429,7 +447,13 @@ function onTrainingEnded(data) {
     stopped: data.stopped_epoch != null ? data.stopped_epoch + 1 : '–',
     best: data.best_epoch != null ? data.best_epoch + 1 : '–',
   };
+  if (data.diverged) {
+    params.epoch = data.diverged.epoch;
+    params.batch = data.diverged.batch;
+    panel.showError(data.diverged);
+  }
   status.say(`status.ended.${data.reason}`, params);
+  refreshEstimate();
   updateTrainButton();
   refreshInspection();
   scheduleRender('charts');

@@ -30,7 +30,38 @@ export class SummaryView {
     this.root = root;
     this.view = null;
     this.error = null;
+    this.estimate = null;
+    this.estimateBox = element('div', { class: 'estimate', id: 'summary-estimate' });
     onLanguageChange(() => this.render());
+  }
+
+  /** Shows the size guard's estimate (`estimateTraining`): time per epoch and memory, or why
+   * training it would be refused (null hides it). */
+  showEstimate(estimate) {
+    this.estimate = estimate;
+    this.renderEstimate();
+  }
+
+  renderEstimate() {
+    const estimate = this.estimate;
+    if (!estimate || this.error) {
+      this.estimateBox.replaceChildren();
+      return;
+    }
+    const seconds = estimate.seconds_per_epoch;
+    const time = seconds < 90 ? t('unit.seconds', { n: formatNumber(Math.max(1, Math.round(seconds))) })
+      : t('unit.minutes', { n: formatNumber(Math.round(seconds / 60)) });
+    const line = element('p', { class: 'estimate-line', 'data-seconds': String(seconds),
+      text: t('summary.estimate', { time, images: formatNumber(estimate.train_images), batch: estimate.batch_size,
+        memory: estimate.total_text, budget: estimate.budget_text }) });
+    const basis = element('p', { class: 'hint',
+      text: t(`summary.estimate_basis.${estimate.rate_measured ? 'measured' : 'default'}`) });
+    const parts = [line, basis];
+    if (estimate.error) {
+      parts.push(element('p', { class: 'error', role: 'alert', id: 'size-error' },
+        element('strong', { text: `${t('summary.too_big')} ` }), engineMessage(estimate.error.message)));
+    }
+    this.estimateBox.replaceChildren(...parts);
   }
 
   /** Shows an architecture view (from `checkModel`), or the error that prevents one. */
@@ -82,6 +113,7 @@ export class SummaryView {
       element('pre', { text: view.summary }));
     const caption = element('caption', { text: t('summary.caption', { name: view.name }) });
     this.root.replaceChildren(element('table', { class: 'summary-table' }, caption, head, body), foot,
-      element('p', { class: 'hint', text: t('summary.formula_hint') }), text);
+      this.estimateBox, element('p', { class: 'hint', text: t('summary.formula_hint') }), text);
+    this.renderEstimate();
   }
 }

@@ -29,7 +29,7 @@ const HELP_PARAMS = { train_images: formatNumber(TRAIN_IMAGES) };
 const DEFAULT_WORKERS = 1;
 
 /**
- * Every setting: `kind` is the control, `fields` the engine's names for errors about it, `group`
+ * Every setting: `kind` is the control, `fields` the engine's names (or codes) of errors about it, `group`
  * the fieldset it sits in. Defaults are Keras's, except `train_size`: 10,000 images, so that one
  * epoch of the Lesson CNN takes seconds in a browser and still reaches ~95% test accuracy.
  */
@@ -37,7 +37,7 @@ const SETTINGS = [
   { key: 'optimizer', group: 'optimizer', kind: 'select', options: Object.keys(OPTIMIZERS), fields: ['optimizer'] },
   { key: 'learning_rate', group: 'optimizer', kind: 'number', step: 'any', min: 0, fields: ['learning_rate'] },
   { key: 'momentum', group: 'optimizer', kind: 'number', step: 0.05, min: 0, max: 0.99, default: 0.9, fields: ['momentum'], when: (s) => s.optimizer === 'sgd_momentum' },
-  { key: 'batch_size', group: 'data', kind: 'integer', min: 1, fields: ['batch_size'] },
+  { key: 'batch_size', group: 'data', kind: 'integer', min: 1, fields: ['batch_size', 'size.budget'] },
   { key: 'epochs', group: 'data', kind: 'integer', min: 1, fields: ['epochs'] },
   { key: 'train_size', group: 'data', kind: 'integer', min: 1, max: MNIST_TRAIN_IMAGES, step: 1000, default: 10000, fields: ['training data'] },
   { key: 'validation_split', group: 'data', kind: 'number', min: 0, max: 0.9, step: 0.05, fields: ['validation_split'] },
@@ -308,7 +308,7 @@ export class TrainingPanel {
     this.errorBox.textContent = error ? engineMessage(error.message) : '';
     for (const row of this.root.querySelectorAll('.field[data-setting]')) {
       const setting = SETTINGS.find((s) => s.key === row.dataset.setting);
-      const atFault = Boolean(error && error.field && setting.fields.includes(error.field));
+      const atFault = Boolean(error && (setting.fields.includes(error.field) || setting.fields.includes(error.code)));
       row.classList.toggle('invalid', atFault);
       const input = row.querySelector('input, select');
       if (atFault) input.setAttribute('aria-invalid', 'true');

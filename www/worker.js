@@ -5,7 +5,7 @@
 // Protocol (see engine-client.js): requests `{id, method, args}` are answered `{id, result}` or
 // `{id, error}`; unprompted news is sent as `{event, data}`.
 
-import init, { checkModel, presets, defaultTrainingConfig, exportKeras, importKeras, crashForTest, Playground } from '../pkg/convlab.js';
+import init, { checkModel, estimateTraining, presets, defaultTrainingConfig, exportKeras, importKeras, crashForTest, Playground } from '../pkg/convlab.js';
 import { labMethods, reportGradients } from './lab-worker.js';
 import { startHelperWorker, requestedDataset, testHooksRequested, engineWasm, datasetFiles } from './engine-files.js';
 import { TEST_IMAGES } from './edition.js';
@@ -32,6 +32,9 @@ let crash = null;
 
 /** Pages opened with `?test-hooks` (the crash test) may crash the engine on purpose. */
 const TEST_HOOKS = testHooksRequested();
+/** The arithmetic rate (FLOP/s) the last run reached, for the time estimates; 0 until a run
+ * has ended (the engine then assumes its documented default). */
+let measuredFlopsPerSecond = 0;
 
 /** Sends unprompted news to the page. */
 function post(event, data) {
@@ -67,6 +70,11 @@ self.addEventListener('error', (event) => {
 self.addEventListener('unhandledrejection', (event) => {
   if (engineCrashed(event.reason)) event.preventDefault();
 });
+
+/** An error of the worker's own, in the engine's shape (`code` as `ConvlabError::code`). */
+function workerError(code, message) {
+  return { code, message, layer: null, field: null };
+}
 
 /** Resolves after the messages already queued for this worker have been handled. A
  * MessageChannel round trip is not clamped like a nested setTimeout. */
@@ -281,6 +289,7 @@ async function trainLoop(currentRun) {
     pending = [];
     lastReport = last.end;
   };
+  let diverged = null;
   while (!currentRun.stopRequested) {
     let steps;
     try {
@@ -288,6 +297,11 @@ async function trainLoop(currentRun) {
       if (currentRun.crashForTest) crashForTest(currentRun.crashForTest);
       steps = helpers.length > 0 ? await parallelStep(helpers) : playground.trainBatches(1);
     } catch (error) {
+      if (error && error.code === 'training.diverged') {
+        // The engine stopped the run and kept the last good weights: end it like any other.
+        diverged = error;
+        break;
+      }
       helpers.forEach((helper) => helper.terminate());
       if (engineCrashed(error)) return;
       playground.stopTraining();
@@ -316,8 +330,13 @@ async function trainLoop(currentRun) {
   const ended = performance.now();
   const history = playground.history();
   run = null;
+  const seconds = (ended - started) / 1000;
+  if (seconds > 0.5 && imagesTotal > 0) {
+    measuredFlopsPerSecond = (imagesTotal / seconds) * currentRun.trainingFlops;
+  }
   post('training-ended', {
-    reason: stopped ? 'stopped' : (history && history.stopped_epoch != null ? 'early_stopping' : 'completed'),
+    reason: diverged ? 'diverged' : stopped ? 'stopped' : (history && history.stopped_epoch != null ? 'early_stopping' : 'completed'),
+    diverged,
     best_epoch: history ? history.best_epoch : null,
     stopped_epoch: history ? history.stopped_epoch : null,
     seconds: (ended - started) / 1000,
@@ -342,17 +361,24 @@ const methods = {
     return checkModel(spec);
   },
 
+  /** The size guard's estimate for training `spec` with `config` on `trainImages` images, timed
+   * at the rate the last run reached. */
+  estimate({ spec, config, trainImages }) {
+    return estimateTraining(spec, JSON.stringify(config), trainImages, measuredFlopsPerSecond);
+  },
+
   build({ spec, seed }) {
-    if (run) throw { code: 'setting', message: 'training is running; press Stop first', layer: null, field: null };
+    if (run) throw workerError('setting.state', 'training is running; press Stop first');
     builtView = playground.buildModel(spec, BigInt(seed));
     return builtView;
   },
 
   train({ config, trainSize, workers = 1 }) {
-    if (run) throw { code: 'setting', message: 'training is already running', layer: null, field: null };
-    if (!mnistReady) throw { code: 'data', message: 'MNIST is not loaded yet; wait for the download to finish', layer: null, field: null };
+    if (run) throw workerError('setting.state', 'training is already running');
+    if (!mnistReady) throw workerError('data.missing', 'MNIST is not loaded yet; wait for the download to finish');
     const info = playground.startTraining(JSON.stringify(config), trainSize);
-    run = { loss: config.loss, config, trainSize, workers: Math.max(1, Math.min(8, Math.floor(workers) || 1)), stopRequested: false, stopClickedAt: 0, crashForTest: null };
+    const trainingFlops = estimateTraining(JSON.stringify(builtView.spec), JSON.stringify(config), trainSize, 0).training_flops;
+    run = { trainingFlops, loss: config.loss, config, trainSize, workers: Math.max(1, Math.min(8, Math.floor(workers) || 1)), stopRequested: false, stopClickedAt: 0, crashForTest: null };
     const currentRun = run;
     // Starts after this reply is sent, so the page knows the run began before its first steps.
     setTimeout(() => trainLoop(currentRun), 0);
@@ -384,7 +410,7 @@ const methods = {
 
   /** Replaces the model with a TensorFlow.js model (`shards`: manifest path → bytes). */
   loadModel({ modelJson, shards, seed }) {
-    if (run) throw { code: 'setting', message: 'training is running; press Stop first', layer: null, field: null };
+    if (run) throw workerError('setting.state', 'training is running; press Stop first');
     builtView = playground.loadModel(modelJson, shards, BigInt(seed));
     return builtView;
   },
@@ -403,8 +429,8 @@ const methods = {
   /** Replaces the data with `name`'s; answers at once, then sends the download's progress and
    * `mnist-ready` (or `mnist-error`) as for the first dataset. */
   loadDataset({ name }) {
-    if (run) throw { code: 'setting', message: 'training is running; press Stop first', layer: null, field: null };
-    if (!DATASETS.includes(name)) throw { code: 'data', message: `there is no dataset '${name}'`, layer: null, field: null };
+    if (run) throw workerError('setting.state', 'training is running; press Stop first');
+    if (!DATASETS.includes(name)) throw workerError('data.missing', `there is no dataset '${name}'`);
     mnistReady = false;
     mnistFiles = null;
     startLoading(name);

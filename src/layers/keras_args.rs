@@ -22,22 +22,31 @@ fn to_pair<E: serde::de::Error>(value: IntOrPair) -> Result<[usize; 2], E> {
     }
 }
 
-/// Reads `3`, `[3]` or `[3, 3]` as `[height, width]`.
+/// Reads `3`, `[3]` or `[3, 3]` as `[height, width]`. Anything else is an error quoting the
+/// value (`invalid value: -3, expected …`), which the spec check turns into the field's message.
 pub fn pair<'de, D: Deserializer<'de>>(deserializer: D) -> Result<[usize; 2], D::Error> {
-    to_pair(IntOrPair::deserialize(deserializer).map_err(|_| {
-        serde::de::Error::custom("expected a whole number ≥ 0 or a pair like [3, 3]")
-    })?)
+    let value = serde_json::Value::deserialize(deserializer)?;
+    match IntOrPair::deserialize(&value) {
+        Ok(pair) => to_pair(pair),
+        Err(_) => Err(serde::de::Error::custom(format!(
+            "invalid value: {value}, expected a whole number ≥ 0 or a pair like [3, 3]"
+        ))),
+    }
 }
 
 /// Reads `null` as `None`, else like [`pair`].
 pub fn optional_pair<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<[usize; 2]>, D::Error> {
-    match Option::<IntOrPair>::deserialize(deserializer).map_err(|_| {
-        serde::de::Error::custom("expected null, a whole number ≥ 0 or a pair like [2, 2]")
-    })? {
-        None => Ok(None),
-        Some(value) => to_pair(value).map(Some),
+    let value = serde_json::Value::deserialize(deserializer)?;
+    if value.is_null() {
+        return Ok(None);
+    }
+    match IntOrPair::deserialize(&value) {
+        Ok(pair) => to_pair(pair).map(Some),
+        Err(_) => Err(serde::de::Error::custom(format!(
+            "invalid value: {value}, expected null, a whole number ≥ 0 or a pair like [2, 2]"
+        ))),
     }
 }
 

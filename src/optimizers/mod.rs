@@ -117,6 +117,19 @@ impl OptimizerConfig {
         }
     }
 
+    /// Tensors of state the optimizer keeps per weight tensor (momentum, moments,
+    /// accumulators), for the size guard's memory estimate.
+    pub fn slots_per_weight(&self) -> usize {
+        match self {
+            OptimizerConfig::Sgd(config) => usize::from(config.momentum != 0.0),
+            OptimizerConfig::RmsProp(config) => {
+                1 + usize::from(config.momentum != 0.0) + usize::from(config.centered)
+            }
+            OptimizerConfig::Adagrad(_) => 1,
+            OptimizerConfig::Adam(config) => 2 + usize::from(config.amsgrad),
+        }
+    }
+
     /// The optimizer this config describes (call [`OptimizerConfig::validate`] first).
     pub fn build(&self) -> Box<dyn Optimizer> {
         match self {
