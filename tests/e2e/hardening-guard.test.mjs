@@ -79,7 +79,7 @@ describe('hardening: bad input and runaway training', () => {
         const error = page.locator(`#layer-${layer}-error`);
         assert.ok(await error.isVisible(), `${key} = '${bad}': no message beside the layer`);
         const message = await error.textContent();
-        assert.match(message, new RegExp(`Layer ${layer} .*: (${key}|params|input_shape)`), `${key} = '${bad}': ${message}`);
+        assert.match(message, new RegExp(`Layer ${layer} .*: (${key}|params|input_shape|output_shape)`), `${key} = '${bad}': ${message}`);
         assert.match(message, /use |choose |e\.g\./, `${key} = '${bad}': no fix in: ${message}`);
         assert.equal(await page.getAttribute(selector, 'aria-describedby'), `layer-${layer}-error`);
         assert.ok(await page.isDisabled('#train'), `${key} = '${bad}': Train should be off`);
