@@ -3,7 +3,7 @@
 fixtures or the file formats change).
 
 Sources: the Keras reference fixtures (tests/fixtures/*.json: the summary models and one-layer
-models of the layer fixtures), the pasted-code corpus (tests/fixtures/keras_snippets/), MNIST and
+models of the layer fixtures), MNIST and
 Fashion-MNIST cut down to a few images (www/data/), and tiny models trained for a few images and
 saved by the convlab CLI (TensorFlow.js files and exported Keras code). Needs the CLI built:
 `cargo build --bin convlab`.
@@ -94,11 +94,6 @@ def fixture_specs():
             write("spec_json", f"{fixture}_{case['name']}.json", json.dumps(topology))
 
 
-def keras_snippets():
-    for path in sorted((ROOT / "tests" / "fixtures" / "keras_snippets").glob("*.py")):
-        write("keras_code", path.name, path.read_bytes())
-
-
 def idx_files():
     for dataset in ["mnist", "fashion-mnist"]:
         directory = ROOT / "www" / "data" / dataset
@@ -144,7 +139,6 @@ def main():
     if SEEDS.exists():
         shutil.rmtree(SEEDS)
     fixture_specs()
-    keras_snippets()
     idx_files()
     saved_models()
     for target in sorted(SEEDS.iterdir()):

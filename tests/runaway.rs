@@ -3,10 +3,8 @@
 //! the last good weights (finite predictions) and the history keeps the good batches. Healthy
 //! settings are never stopped.
 
-use std::path::Path;
-use std::sync::OnceLock;
+mod common;
 
-use convlab::data::mnist::{load_dir, Mnist};
 use convlab::model::Sequential;
 use convlab::optimizers::OptimizerConfig;
 use convlab::presets::{lesson_cnn, lesson_mlp};
@@ -15,16 +13,7 @@ use convlab::training::{BatchStats, Fit, TrainingConfig};
 use convlab::ConvlabError;
 use serde_json::json;
 
-fn mnist() -> &'static Mnist {
-    static MNIST: OnceLock<Mnist> = OnceLock::new();
-    MNIST.get_or_init(|| {
-        load_dir(Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/www/data/mnist"
-        )))
-        .unwrap()
-    })
-}
+use common::mnist;
 
 fn fit(spec: &ModelSpec, optimizer: &str, learning_rate: f32) -> Fit {
     let config = TrainingConfig {

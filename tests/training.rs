@@ -1,11 +1,9 @@
 //! Training end to end on real MNIST subsets: learning, determinism, early stopping, evaluation,
 //! predictions, and saving/loading in the TensorFlow.js format.
 
-use std::path::Path;
-use std::sync::OnceLock;
+mod common;
 
 use convlab::data::dataset::Dataset;
-use convlab::data::mnist::{load_dir, Mnist};
 use convlab::loss::Loss;
 use convlab::model::Sequential;
 use convlab::optimizers::OptimizerConfig;
@@ -16,16 +14,7 @@ use convlab::training::{evaluate, EarlyStopping, Fit, History, TrainingConfig};
 use convlab::Tensor;
 use serde_json::json;
 
-fn mnist() -> &'static Mnist {
-    static MNIST: OnceLock<Mnist> = OnceLock::new();
-    MNIST.get_or_init(|| {
-        load_dir(Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/www/data/mnist"
-        )))
-        .unwrap()
-    })
-}
+use common::mnist;
 
 fn config(epochs: usize, batch_size: usize, seed: u64) -> TrainingConfig {
     TrainingConfig {

@@ -274,17 +274,23 @@ function ensureModel({ fresh = false } = {}) {
     await client.build(effectiveSpec(), panel.seed());
     state.builtKey = key;
     lab.modelBuilt();
-    state.curves = { batches: [], epochs: [], best: null, end: 0 };
-    state.test = null;
-    prediction.showTest(null);
-    scheduleRender('charts');
-    refreshInspection();
-    updateTrainButton();
+    showNewModel();
     return true;
   };
   const done = modelWork.then(build, build);
   modelWork = done.catch(() => {});
   return done;
+}
+
+/** The worker holds a model it did not hold before (built or opened): the curves and the test
+ * result were another model's, so they go, and the views show the new one. */
+function showNewModel() {
+  state.curves = { batches: [], epochs: [], best: null, end: 0 };
+  state.test = null;
+  prediction.showTest(null);
+  scheduleRender('charts');
+  refreshInspection();
+  updateTrainButton();
 }
 
 /** Reset: fresh weights now, or, during a run, Stop now and fresh weights once it is over. */
@@ -624,12 +630,7 @@ async function loadWeights(modelJson, shards, failed) {
     scheduleRebuild();
     return false;
   }
-  state.curves = { batches: [], epochs: [], best: null, end: 0 };
-  state.test = null;
-  prediction.showTest(null);
-  scheduleRender('charts');
-  refreshInspection();
-  updateTrainButton();
+  showNewModel();
   return true;
 }
 

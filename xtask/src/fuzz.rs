@@ -4,7 +4,7 @@
 //!
 //! cargo-fuzz is installed when missing. Its `-Zsanitizer=address` build needs a nightly
 //! compiler; on a stable toolchain `RUSTC_BOOTSTRAP=1` unlocks the same flags. Each run starts
-//! from `fuzz/seeds/<target>/` (committed) and `fuzz/corpus/<target>/` (what earlier runs found,
+//! from `fuzz/seeds/<target>/` (committed; `keras_code` also from `tests/fixtures/keras_snippets/`) and `fuzz/corpus/<target>/` (what earlier runs found,
 //! not committed), caps memory so that a huge size declared in a header shows up as a crash
 //! rather than as swapping, and writes libFuzzer's log to `fuzz/logs/<target>.log`. A crash
 //! leaves its input in `fuzz/artifacts/<target>/`; the command then fails after running the rest.
@@ -143,11 +143,18 @@ fn fuzz_target(target: &str, seconds: u64) -> Outcome {
         exit(1)
     });
     let corpus_arg = corpus.to_string_lossy().into_owned();
-    let seeds_arg = seeds.to_string_lossy().into_owned();
-    let mut args = vec!["run", target, corpus_arg.as_str()];
-    if seeds.is_dir() {
-        args.push(&seeds_arg);
+    // libFuzzer writes new inputs to the first folder only: the seed folders are read as they are.
+    let mut seed_dirs = vec![seeds];
+    if target == "keras_code" {
+        seed_dirs.push(root().join("tests/fixtures/keras_snippets"));
     }
+    let seed_args: Vec<String> = seed_dirs
+        .iter()
+        .filter(|dir| dir.is_dir())
+        .map(|dir| dir.to_string_lossy().into_owned())
+        .collect();
+    let mut args = vec!["run", target, corpus_arg.as_str()];
+    args.extend(seed_args.iter().map(String::as_str));
     let time_arg = format!("-max_total_time={seconds}");
     let dictionary_arg = format!("-dict={}", dictionary.display());
     args.extend(["--", time_arg.as_str(), "-print_final_stats=1"]);

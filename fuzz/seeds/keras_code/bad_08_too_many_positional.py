@@ -1,3 +1,0 @@
-model = Sequential()
-model.add(Flatten(input_shape=(28, 28, 1)))
-model.add(Dense(10, 'softmax', False))

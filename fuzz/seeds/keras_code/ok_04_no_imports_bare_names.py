@@ -1,6 +1,0 @@
-model = Sequential()
-model.add(Conv2D(16, (5, 5), activation='relu', input_shape=(28, 28, 1)))
-model.add(MaxPooling2D(pool_size=(2, 2)))
-model.add(Flatten())
-model.add(Dense(128, activation='relu'))
-model.add(Dense(10, activation='softmax'))
