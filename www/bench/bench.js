@@ -115,11 +115,18 @@ function describe(figure) {
           `${figure.images_per_second} images/s`];
 }
 
+/** Seconds of a `?smoke` run's measurement (after one warm-up window): the page's check that
+ * the group works (tests/e2e/bench-page.test.mjs), not a figure to read. */
+const SMOKE_SECONDS = 0.5;
+
 /** The playground's data-parallel training of the lesson CNN with one, then two workers: the
- * figure with one worker is `train-page` (the same path, for the ratio), with two `train`. */
-async function measureWorkers(report) {
+ * figure with one worker is `train-page` (the same path, for the ratio), with two `train`.
+ * `smoke`: measure briefly, to check that it runs. */
+async function measureWorkers(report, smoke) {
   for (const workers of [1, 2]) {
-    const rate = await dataParallelRate('seed-cnn', BATCH, workers, 2 * SECONDS);
+    const rate = smoke
+      ? await dataParallelRate('seed-cnn', BATCH, workers, SMOKE_SECONDS, 1)
+      : await dataParallelRate('seed-cnn', BATCH, workers, 2 * SECONDS);
     report({ where: 'browser', model: 'seed-cnn', mode: workers === 1 ? 'train-page' : 'train',
              batch: BATCH, workers, images_per_second: Math.round(rate) });
   }
@@ -142,7 +149,7 @@ function runOnPage() {
   const finish = async () => {
     if (selected.includes('workers')) {
       status.textContent = 'Training on the page with one, then two workers…';
-      await measureWorkers(show).catch((error) => show({ where: 'browser', error: String(error) }));
+      await measureWorkers(show, new URLSearchParams(location.search).has('smoke')).catch((error) => show({ where: 'browser', error: String(error) }));
     }
     status.textContent = 'Done.';
     if (new URLSearchParams(location.search).has('report')) {

@@ -4,6 +4,7 @@
 // worker and once with two, so the ratio of the two figures is what the split gains.
 
 import { EngineClient } from '../engine-client.js';
+import { startEngineWorker } from '../engine-files.js';
 
 /** Images of MNIST to train on: more than a run of the measurement needs, so no epoch ends. */
 const TRAIN_SIZE = 60000;
@@ -15,11 +16,12 @@ const WARMUP_WINDOW_SECONDS = 1.5;
 const WARMUP_WINDOWS = 12;
 
 /**
- * Trains `preset` with batches of `batch` on `workers` workers for `seconds` after a warm-up
- * and resolves with the images per second, counted from the lead worker's `steps` news.
+ * Trains `preset` on MNIST with batches of `batch` on `workers` workers for `seconds` after a
+ * warm-up of at most `warmupWindows` windows and resolves with the images per second, counted
+ * from the lead worker's `steps` news.
  */
-export async function dataParallelRate(preset, batch, workers, seconds) {
-  const client = new EngineClient(new URL('../worker.js', import.meta.url));
+export async function dataParallelRate(preset, batch, workers, seconds, warmupWindows = WARMUP_WINDOWS) {
+  const client = new EngineClient(() => startEngineWorker('mnist'));
   try {
     const mnist = new Promise((resolve, reject) => {
       client.once('mnist-ready', resolve);
@@ -51,7 +53,7 @@ export async function dataParallelRate(preset, batch, workers, seconds) {
           const rate = (images * 1000) / elapsed;
           windows += 1;
           warming = previous === null || Math.abs(rate - previous) > 0.1 * previous;
-          warming = warming && windows < WARMUP_WINDOWS;
+          warming = warming && windows < warmupWindows;
           previous = rate;
           since = now;
           images = 0;
