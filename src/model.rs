@@ -263,7 +263,7 @@ impl Sequential {
             }
             if new.iter().any(|v| !v.is_finite()) {
                 return Err(ConvlabError::Format(format!(
-                    "weight '{name}' contains NaN or infinite values"
+                    "weight '{name}' contains NaN or infinite values (saved from a run that diverged?): train it again with a lower learning rate and save it again"
                 )));
             }
         }

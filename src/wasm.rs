@@ -801,14 +801,9 @@ pub fn preprocess_digit(
     height: usize,
     width: usize,
 ) -> Result<Option<Float32Array>, JsValue> {
-    if pixels.len() != height * width {
-        return Err(setting_error(
-            "drawing",
-            format!("{} values are not {height}×{width}", pixels.len()),
-        ));
-    }
     Ok(
         crate::analysis::digit_preprocess::preprocess_digit(pixels, height, width)
+            .map_err(js_error)?
             .map(|image| Float32Array::from(image.as_slice())),
     )
 }

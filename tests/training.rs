@@ -231,7 +231,7 @@ fn broken_model_files_are_clear_errors() {
     nan[..4].copy_from_slice(&f32::NAN.to_le_bytes());
     assert_eq!(
         load_error(&artifacts.model_json, nan),
-        "Model file: weight 'dense/kernel' contains NaN or infinite values"
+        "Model file: weight 'dense/kernel' contains NaN or infinite values (saved from a run that diverged?): train it again with a lower learning rate and save it again"
     );
     let renamed = artifacts
         .model_json

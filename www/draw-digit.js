@@ -90,10 +90,13 @@ export class DrawDigit {
     this.drawing = true;
     this.canvas.setPointerCapture?.(event.pointerId);
     const [x, y] = this.point(event);
+    // A dot where the pointer went down (a canvas draws no zero-length stroke), then the stroke.
+    this.context.fillStyle = '#fff';
+    this.context.beginPath();
+    this.context.arc(x, y, BRUSH / 2, 0, 2 * Math.PI);
+    this.context.fill();
     this.context.beginPath();
     this.context.moveTo(x, y);
-    this.context.lineTo(x, y);
-    this.context.stroke();
   }
 
   move(event) {

@@ -257,6 +257,14 @@ const STRINGS = {
   'files.bad_json': { en: '{name} is not JSON: {message}', ko: '{name}은 JSON이 아닙니다: {message}' },
   'files.not_layers_model': { en: '{name} has no modelTopology: it is not a TensorFlow.js Layers model.', ko: '{name}에 modelTopology가 없습니다: TensorFlow.js Layers 모델이 아닙니다.' },
   'files.missing_weights': { en: 'model.json needs the weights file {names}: choose it together with model.json.', ko: 'model.json에는 가중치 파일 {names}가 필요합니다: model.json과 함께 고르세요.' },
+  'files.json_too_big': {
+    en: '{name} is {size} MB, but a model.json takes kilobytes (at most {limit} MB here): choose the model.json that TensorFlow.js or convlab saved.',
+    ko: '{name}의 크기는 {size} MB입니다. model.json은 보통 몇 KB입니다 (여기서는 최대 {limit} MB): TensorFlow.js나 convlab이 저장한 model.json을 고르세요.',
+  },
+  'files.weights_too_big': {
+    en: 'The weights files are {size} MB together; the playground opens at most {limit} MB of weights ({params} M parameters). Choose a smaller model.',
+    ko: '가중치 파일이 모두 {size} MB입니다. 이 플레이그라운드는 최대 {limit} MB의 가중치({params} M개 파라미터)까지 엽니다. 더 작은 모델을 고르세요.',
+  },
   'files.failed': { en: 'The model could not be opened: {message}', ko: '모델을 열지 못했습니다: {message}' },
 
   'link.title': { en: 'Link for the class', ko: '수업용 링크' },
@@ -280,6 +288,7 @@ const STRINGS = {
   'link.hide': { en: 'Controls hidden', ko: '숨길 컨트롤' },
   'link.guided': { en: 'Guided exercise: this link hides some panels or controls.', ko: '안내 실습: 이 링크는 일부 패널이나 컨트롤을 숨깁니다.' },
   'link.invalid': { en: 'This link could not be used ({reason}); the default model is shown instead.', ko: '이 링크를 쓸 수 없습니다 ({reason}); 대신 기본 모델을 보여 줍니다.' },
+  'link.invalid_saved': { en: 'This link could not be used ({reason}); your saved setup is shown instead.', ko: '이 링크를 쓸 수 없습니다 ({reason}); 대신 저장된 설정을 보여 줍니다.' },
   'link.reason.version': { en: 'it was made by another version of convlab', ko: '다른 버전의 convlab에서 만든 링크입니다' },
   'link.reason.encoding': { en: 'it is damaged or cut short', ko: '링크가 손상되었거나 잘렸습니다' },
   'link.reason.content': { en: 'its “{field}” is not valid', ko: '“{field}” 값이 올바르지 않습니다' },

@@ -609,26 +609,32 @@ async function openModelFiles(files) {
     failed(problem.problem, problem.params);
     return;
   }
-  builder.loadSpec(tidyFloats(view.spec));
-  if (!(await loadWeights(model.modelJson, model.shards, failed))) return;
+  if (!(await loadWeights(model.modelJson, model.shards, failed, tidyFloats(view.spec)))) return;
   share.showFiles({ kind: 'good', key: 'files.loaded',
     params: { name: model.name, layers: view.layers.length, params: formatNumber(view.total_params) } });
   evaluateModel();
   saveModelRecord();
 }
 
-/** Loads a TensorFlow.js model into the worker as the model of the builder's current spec (no
- * rebuild with fresh weights follows); clears the curves. Resolves with whether it worked. */
-async function loadWeights(modelJson, shards, failed) {
+/** Loads a TensorFlow.js model into the worker; with `spec`, the builder then shows it (only
+ * once the weights are in: refused files leave the builder and the worker's model as they were),
+ * without, it is the model of the builder's current spec. No rebuild with fresh weights follows;
+ * the curves are cleared. Resolves with whether it worked. */
+async function loadWeights(modelJson, shards, failed, spec = null) {
   clearTimeout(rebuildTimer);
-  state.builtKey = modelKey();
+  const heldKey = state.builtKey;
+  if (!spec) state.builtKey = modelKey();
   try {
     await client.loadModel(modelJson, shards, panel.seed());
   } catch (error) {
-    state.builtKey = null;
+    state.builtKey = spec ? heldKey : null;
     failed('files.failed', { message: engineMessage(error.message) });
     scheduleRebuild();
     return false;
+  }
+  if (spec) {
+    builder.loadSpec(spec);
+    state.builtKey = modelKey();
   }
   showNewModel();
   return true;
@@ -728,21 +734,17 @@ async function clearSavedWork() {
 const hidingSheet = new CSSStyleSheet();
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, hidingSheet];
 
-/** Puts a checked setup on the page; resolves with false (and says why, for a link) when its
- * model cannot be built here. */
-async function applySetup(setup, fromLink) {
+/** Puts a checked setup on the page; resolves with null, or with why its model cannot be built
+ * here (`{reason: 'model', message}`, nothing changed then). */
+async function applySetup(setup) {
   let view;
   try {
     view = await client.check(setup.model);
   } catch (error) {
-    if (fromLink) showLinkProblem('model', { message: engineMessage(error.message) });
-    return false;
+    return { reason: 'model', message: engineMessage(error.message) };
   }
   const problem = pageProblem(view);
-  if (problem) {
-    if (fromLink) showLinkProblem('model', { message: t(problem.problem, problem.params) });
-    return false;
-  }
+  if (problem) return { reason: 'model', message: t(problem.problem, problem.params) };
   panel.restore(setup.training);
   share.setTeacherOptions(setup);
   const css = hidingCss(setup);
@@ -750,33 +752,49 @@ async function applySetup(setup, fromLink) {
   if (css) notices.show('guided', 'info', 'link.guided');
   await switchDataset(setup.dataset);
   builder.loadSpec(setup.model);
-  return true;
+  return null;
 }
 
-function showLinkProblem(reason, params = {}) {
-  notices.show('link', 'error', 'link.invalid', () => ({ reason: t(`link.reason.${reason}`, params) }));
+/** Says why the opening link could not be used and what is shown instead (`key`: the default
+ * model, or the learner's saved setup). */
+function showLinkProblem(key, { reason, ...params }) {
+  notices.show('link', 'error', key, () => ({ reason: t(`link.reason.${reason}`, params) }));
 }
 
-/** On opening: the link's setup, else the saved setup; then the saved run list, and the saved
- * model's weights when they belong to the model on screen. */
+/** The setup saved by an earlier visit, or null (none, or one from an older page that no longer
+ * checks). */
+async function savedSetup() {
+  try {
+    const saved = await savedWork.get(SAVED.setup);
+    return saved ? checkSetup(saved) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** On opening: the link's setup; else (no link, or one that cannot be used) the saved setup;
+ * then the saved run list, and the saved model's weights when they belong to the model on screen.
+ * A bad link never hides saved work: the page says why and opens the saved setup. */
 async function restoreSavedWork() {
   const runs = await savedWork.get(SAVED.runs);
   if (Array.isArray(runs)) state.runs = runs.slice(-MAX_RUNS);
-  let setup = null;
-  const fromLink = Boolean(openingLink.setup);
-  if (openingLink.error) {
-    showLinkProblem(openingLink.error.reason, { field: openingLink.error.field });
-  } else if (openingLink.setup) {
-    setup = openingLink.setup;
-  } else {
-    try {
-      const saved = await savedWork.get(SAVED.setup);
-      if (saved) setup = checkSetup(saved);
-    } catch {
-      // A saved setup from an older page that no longer checks: start from the default.
+  let linkProblem = openingLink.error
+    ? { reason: openingLink.error.reason, field: openingLink.error.field } : null;
+  if (openingLink.setup) {
+    linkProblem = await applySetup(openingLink.setup);
+    if (!linkProblem) {
+      await restoreModelAndSay();
+      return;
     }
   }
-  if (!setup || !(await applySetup(setup, fromLink))) return;
+  const saved = await savedSetup();
+  const usedSaved = Boolean(saved) && !(await applySetup(saved));
+  if (linkProblem) showLinkProblem(usedSaved ? 'link.invalid_saved' : 'link.invalid', linkProblem);
+  if (usedSaved) await restoreModelAndSay();
+}
+
+/** Restores the saved model when it belongs to the setup on screen, and says so. */
+async function restoreModelAndSay() {
   if (await restoreSavedModel()) share.showStorage({ kind: 'good', key: 'storage.restored', params: { runs: state.runs.length } });
 }
 

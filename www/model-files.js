@@ -11,6 +11,19 @@ export class ModelFilesError extends Error {
   }
 }
 
+/** The largest model.json read: a Keras topology takes kilobytes, so anything near this is not one. */
+export const MAX_MODEL_JSON_BYTES = 10 * 1024 * 1024;
+
+/** The most weights read (all files together): 128 MB is 32 million float32 parameters, about as
+ * many as training with Adam can hold (weights, gradients and two moments: 16 bytes a parameter)
+ * in the engine's 512 MB memory budget. Checked from the file sizes, before anything is read. */
+export const MAX_WEIGHTS_BYTES = 128 * 1024 * 1024;
+
+/** Bytes as megabytes with one decimal, for messages. */
+function megabytes(bytes) {
+  return (bytes / (1024 * 1024)).toFixed(1);
+}
+
 /** `./sub/group1-shard1of1.bin` → `group1-shard1of1.bin`. */
 function baseName(path) {
   return path.split('/').pop();
@@ -28,6 +41,9 @@ export async function readModelFiles(fileList) {
   const jsons = files.filter((file) => file.name.toLowerCase().endsWith('.json'));
   if (jsons.length !== 1) throw new ModelFilesError(jsons.length ? 'files.two_json' : 'files.no_json');
   const [jsonFile] = jsons;
+  if (jsonFile.size > MAX_MODEL_JSON_BYTES) {
+    throw new ModelFilesError('files.json_too_big', { name: jsonFile.name, size: megabytes(jsonFile.size), limit: megabytes(MAX_MODEL_JSON_BYTES) });
+  }
   const modelJson = await jsonFile.text();
   let parsed;
   try {
@@ -53,6 +69,10 @@ export async function readModelFiles(fileList) {
     chosen.set(missing.pop(), unused[0]);
   }
   if (missing.length > 0) throw new ModelFilesError('files.missing_weights', { names: missing.map(baseName).join(', ') });
+  const weightsBytes = [...chosen.values()].reduce((sum, file) => sum + file.size, 0);
+  if (weightsBytes > MAX_WEIGHTS_BYTES) {
+    throw new ModelFilesError('files.weights_too_big', { size: megabytes(weightsBytes), limit: megabytes(MAX_WEIGHTS_BYTES), params: MAX_WEIGHTS_BYTES / 4 / 2 ** 20 });
+  }
   const shards = {};
   for (const [path, file] of chosen) shards[path] = new Uint8Array(await file.arrayBuffer());
   return { name: jsonFile.name, modelJson, topology: parsed.modelTopology, shards };

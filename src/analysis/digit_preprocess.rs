@@ -4,6 +4,7 @@
 //! field's centre. A network trained on MNIST expects exactly this framing.
 
 use crate::data::augment::warp_affine;
+use crate::error::{ConvlabError, Result};
 
 /// The side of the box the digit's longer side is scaled to.
 pub const DIGIT_BOX: usize = 20;
@@ -14,14 +15,43 @@ pub const FIELD: usize = 28;
 /// Ink values at or below this are background (stray anti-aliasing of a canvas).
 const INK_THRESHOLD: f32 = 0.01;
 
+/// The largest drawing side read (the page's canvas is 280 pixels).
+pub const MAX_DRAWING_SIDE: usize = 4096;
+
 /// `pixels` (`height × width` ink values in `[0, 1]`, row-major, 1 = ink) as a `28 × 28` MNIST
-/// image, or `None` when there is no ink.
-pub fn preprocess_digit(pixels: &[f32], height: usize, width: usize) -> Option<Vec<f32>> {
-    assert_eq!(
-        pixels.len(),
-        height * width,
-        "preprocess_digit: pixels is not height × width"
-    );
+/// image, or `None` when there is no ink. A drawing of another size than it says, larger than
+/// `MAX_DRAWING_SIDE` a side, or with a value outside `[0, 1]` (NaN included) is refused, naming
+/// the `drawing` field.
+pub fn preprocess_digit(pixels: &[f32], height: usize, width: usize) -> Result<Option<Vec<f32>>> {
+    if height == 0 || width == 0 || height > MAX_DRAWING_SIDE || width > MAX_DRAWING_SIDE {
+        return Err(ConvlabError::setting(
+            "drawing",
+            format!("a drawing of {height}×{width} pixels cannot be read: each side must be 1 to {MAX_DRAWING_SIDE}"),
+        ));
+    }
+    if pixels.len() != height * width {
+        return Err(ConvlabError::setting(
+            "drawing",
+            format!(
+                "{} values are not {height}×{width} pixels: send one ink value a pixel",
+                pixels.len()
+            ),
+        ));
+    }
+    if let Some(index) = pixels.iter().position(|v| !(0.0..=1.0).contains(v)) {
+        return Err(ConvlabError::setting(
+            "drawing",
+            format!(
+                "pixel {index} has ink {}: ink values must be between 0 and 1",
+                pixels[index]
+            ),
+        ));
+    }
+    Ok(prepare(pixels, height, width))
+}
+
+/// `preprocess_digit` of a checked drawing.
+fn prepare(pixels: &[f32], height: usize, width: usize) -> Option<Vec<f32>> {
     let (top, bottom, left, right) = ink_box(pixels, height, width)?;
     let (box_height, box_width) = (bottom - top, right - left);
     let scale = DIGIT_BOX as f32 / box_height.max(box_width) as f32;
@@ -149,14 +179,48 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_drawing_is_refused_naming_the_drawing() {
+        let refused = |pixels: &[f32], height, width| match preprocess_digit(pixels, height, width)
+        {
+            Err(ConvlabError::Setting { field, message }) => format!("{field}: {message}"),
+            other => panic!("accepted: {other:?}"),
+        };
+        assert_eq!(
+            refused(&[0.0; 10], 4, 4),
+            "drawing: 10 values are not 4×4 pixels: send one ink value a pixel"
+        );
+        assert_eq!(
+            refused(&[], 0, 0),
+            "drawing: a drawing of 0×0 pixels cannot be read: each side must be 1 to 4096"
+        );
+        assert_eq!(
+            refused(&[0.0; 4], usize::MAX, 2),
+            format!(
+                "drawing: a drawing of {}×2 pixels cannot be read: each side must be 1 to 4096",
+                usize::MAX
+            )
+        );
+        assert_eq!(
+            refused(&[0.0, f32::NAN, 0.0, 0.0], 2, 2),
+            "drawing: pixel 1 has ink NaN: ink values must be between 0 and 1"
+        );
+        assert_eq!(
+            refused(&[0.0, 0.0, 0.0, 2.0], 2, 2),
+            "drawing: pixel 3 has ink 2: ink values must be between 0 and 1"
+        );
+    }
+
+    #[test]
     fn a_blank_canvas_is_no_digit() {
-        assert_eq!(preprocess_digit(&[0.0; 100], 10, 10), None);
+        assert_eq!(preprocess_digit(&[0.0; 100], 10, 10).unwrap(), None);
     }
 
     #[test]
     fn a_tall_bar_fills_20_rows_keeps_its_aspect_and_is_centred() {
         // 200 × 50 ink at the top-left corner → 20 × 5 after scaling by 0.1.
-        let image = preprocess_digit(&canvas_with_bar(0, 200, 0, 50), 280, 280).unwrap();
+        let image = preprocess_digit(&canvas_with_bar(0, 200, 0, 50), 280, 280)
+            .unwrap()
+            .unwrap();
         let (row, col) = center_of_mass(&image, FIELD, FIELD);
         assert!(
             (row - 13.5).abs() < 1e-3 && (col - 13.5).abs() < 1e-3,
@@ -190,7 +254,9 @@ mod tests {
 
     #[test]
     fn the_digit_is_centred_wherever_it_was_drawn() {
-        let image = preprocess_digit(&canvas_with_bar(150, 270, 200, 260), 280, 280).unwrap();
+        let image = preprocess_digit(&canvas_with_bar(150, 270, 200, 260), 280, 280)
+            .unwrap()
+            .unwrap();
         let (row, col) = center_of_mass(&image, FIELD, FIELD);
         assert!(
             (row - 13.5).abs() < 1e-3 && (col - 13.5).abs() < 1e-3,

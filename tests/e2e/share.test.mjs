@@ -201,14 +201,16 @@ describe('links for the class', () => {
     await screenshot(page, '31-link-restored');
   });
 
-  it('an unusable link shows why and opens the default model', async () => {
+  it('an unusable link shows why and opens the saved setup, or the default model when none is saved', async () => {
     const broken = await encode({ ...randomSetup(5), model: { class_name: 'Sequential', config: { name: 'sequential', layers: [
       { class_name: 'Conv2D', config: { filters: 8, kernel_size: [40, 40], strides: [1, 1], padding: 'valid', activation: 'relu', batch_input_shape: [null, 28, 28, 1] } },
       { class_name: 'Flatten', config: {} }, { class_name: 'Dense', config: { units: 10, activation: 'softmax' } }] } } });
+    // Nothing saved for the first link: the default model; then the default setup it saved.
+    await page.evaluate(() => window.convlab.savedWork.clear());
     const links = [
       ['#v1=eyJkYXRhc2V0IjoibW5pc3Qi', /could not be used \(it is damaged or cut short\); the default model is shown instead/],
-      ['#v9=e30', /made by another version of convlab/],
-      [broken, /its model cannot be built: Layer 1 'conv2d' \(Conv2D\): kernel_size/],
+      ['#v9=e30', /made by another version of convlab.*; your saved setup is shown instead/],
+      [broken, /its model cannot be built: Layer 1 'conv2d' \(Conv2D\): kernel_size.*; your saved setup is shown instead/],
     ];
     for (const [hash, message] of links) {
       await openLink(hash);
