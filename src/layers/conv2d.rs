@@ -9,6 +9,7 @@ use ndarray::IxDyn;
 use serde::{Deserialize, Serialize};
 
 use super::keras_args::{self, one_one, pair, yes};
+use super::winograd::{self, Winograd};
 use super::{expect_image, window_output_size, Layer, LayerConfig, Mode, Param, ParamCount};
 use crate::activation::Activation;
 use crate::error::FieldError;
@@ -207,12 +208,16 @@ fn covered_cells(axis: &OutputSize, index: usize) -> (Range<usize>, usize) {
 /// row of the patch matrix `[batch·oh·ow, kh·kw·in]`, laid out like the kernel flattened to
 /// `[kh·kw·in, out]`, so `patches · kernel` is the output already in NHWC order. The products
 /// pack the patches straight from the image (`Patches`, `PatchesT`): the patch matrix, nine
-/// times the image for a 3×3 kernel, is never written.
+/// times the image for a 3×3 kernel, is never written. A 3×3 kernel at stride 1 over enough
+/// channels runs its forward pass through Winograd F(2×2, 3×3) instead (see `winograd`); the
+/// backward pass is the same for both.
 pub struct Conv2d {
     config: Conv2dConfig,
     grid: WindowGrid,
     output_shape: Vec<usize>,
     params: Vec<Param>,
+    /// The Winograd forward pass and its buffers, when it applies to this layer's shape.
+    winograd: Option<Winograd>,
     /// The patch gradients `δ · kernelᵀ` of the last `backward`, before col2im adds them onto the
     /// input gradient (the patches themselves are never stored: see `Patches`).
     columns: Tensor,
@@ -249,11 +254,14 @@ impl Conv2d {
             let bias = config.bias_initializer.initialize(&[config.filters], rng);
             params.push(Param::trainable("bias", bias));
         }
+        let winograd =
+            winograd::applies(config.kernel_size, config.strides, image[2]).then(Winograd::default);
         Conv2d {
             config,
             grid: WindowGrid::new(image, size),
             output_shape,
             params,
+            winograd,
             columns: Tensor::zeros(IxDyn(&[0, 0])),
         }
     }
@@ -510,31 +518,42 @@ impl Layer for Conv2d {
     }
 
     /// `output = activation(patches · kernel + bias)`; input `[b, h, w, in]`, output
-    /// `[b, oh, ow, out]`. The bias and a ReLU are applied by the product's epilogue.
+    /// `[b, oh, ow, out]`. The bias and a ReLU are applied with the last step of the product
+    /// (the GEMM's epilogue, or Winograd's output transform).
     fn forward(&mut self, input: &Tensor, output: &mut Tensor, _mode: Mode, _rng: &mut Rng) {
         let batch = input.shape()[0];
-        let patch_len = self.patch_len();
-        let filters = self.config.filters;
         let input = input.as_standard_layout();
-        let patches = Patches {
-            grid: &self.grid,
-            kernel: self.config.kernel_size,
-            batch,
-            input: input.as_slice().expect("standard layout"),
-        };
-
+        let input = input.as_slice().expect("standard layout");
         ensure_batch_shape(output, batch, &self.output_shape);
         let relu = self.config.activation == Activation::Relu;
-        gemm_rows(
-            &patches,
-            MatRef::row_major(values(&self.params[0].value), patch_len, filters),
-            values_mut(output),
-            Epilogue {
-                accumulate: false,
-                bias: self.params.get(1).map(|bias| values(&bias.value)),
+        let kernel = values(&self.params[0].value);
+        let bias = self.params.get(1).map(|bias| values(&bias.value));
+        match &mut self.winograd {
+            Some(winograd) => winograd.forward(
+                &self.grid,
+                batch,
+                input,
+                kernel,
+                bias,
                 relu,
-            },
-        );
+                values_mut(output),
+            ),
+            None => gemm_rows(
+                &Patches {
+                    grid: &self.grid,
+                    kernel: self.config.kernel_size,
+                    batch,
+                    input,
+                },
+                MatRef::row_major(kernel, self.patch_len(), self.config.filters),
+                values_mut(output),
+                Epilogue {
+                    accumulate: false,
+                    bias,
+                    relu,
+                },
+            ),
+        }
         if !relu {
             self.config.activation.forward_in_place(output);
         }
@@ -855,6 +874,52 @@ mod tests {
     #[test]
     fn gradients_multi_channel_in_and_out() {
         gradients_match(config(4, 3, 1, Padding::Same), &[2, 4, 4, 3], 7);
+    }
+
+    #[test]
+    fn gradients_through_the_winograd_forward() {
+        let config = Conv2dConfig {
+            activation: Activation::Relu,
+            ..config(3, 3, 1, Padding::Same)
+        };
+        let layer = Conv2d::new(config.clone(), &[5, 5, 8], &mut Rng::new(0));
+        assert!(layer.winograd.is_some());
+        gradients_match(config, &[2, 5, 5, 8], 16);
+    }
+
+    /// The Winograd forward pass against the im2col product of the same layer: valid and same
+    /// padding, odd and even output sizes (a half-filled last tile row or column), channel counts
+    /// that do and do not fill the transforms' lanes, a batch of several images.
+    #[test]
+    fn winograd_forward_matches_the_im2col_product() {
+        for (seed, padding, [height, width], channels, filters, activation) in [
+            (20, Padding::Valid, [6, 6], 8, 4, Activation::Linear),
+            (21, Padding::Valid, [7, 9], 11, 13, Activation::Relu),
+            (22, Padding::Same, [7, 5], 16, 9, Activation::Linear),
+            (23, Padding::Same, [8, 10], 33, 64, Activation::Relu),
+            (24, Padding::Valid, [14, 14], 32, 64, Activation::Relu),
+            (25, Padding::Same, [3, 3], 9, 1, Activation::Linear),
+            (26, Padding::Valid, [3, 4], 8, 2, Activation::Sigmoid),
+        ] {
+            let config = Conv2dConfig {
+                padding,
+                ..Conv2dConfig::new(filters, [3, 3], activation)
+            };
+            let mut layer = Conv2d::new(config, &[height, width, channels], &mut Rng::new(seed));
+            assert!(layer.winograd.is_some());
+            layer.params_mut()[1].value = test_input(&[filters], seed + 1);
+            let input = test_input(&[3, height, width, channels], seed);
+            let fast = run(&mut layer, &input);
+            layer.winograd = None;
+            let reference = run(&mut layer, &input);
+            assert_eq!(fast.shape(), reference.shape());
+            let worst = fast
+                .iter()
+                .zip(&reference)
+                .map(|(x, e)| (x - e).abs() / (1.0 + e.abs()))
+                .fold(0.0, f32::max);
+            assert!(worst < 1e-5, "seed {seed}: relative error {worst}");
+        }
     }
 
     #[test]

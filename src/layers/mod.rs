@@ -27,6 +27,7 @@ pub mod flatten;
 pub mod global_average_pooling2d;
 pub mod keras_args;
 pub mod pooling2d;
+mod winograd;
 
 #[cfg(test)]
 pub(crate) mod gradient_check;
