@@ -8,6 +8,7 @@ use std::ops::Range;
 use ndarray::IxDyn;
 use serde::{Deserialize, Serialize};
 
+use super::direct_conv::{self, DirectConv};
 use super::keras_args::{self, one_one, pair, yes};
 use super::winograd::{self, Winograd};
 use super::{expect_image, window_output_size, Layer, LayerConfig, Mode, Param, ParamCount};
@@ -208,16 +209,15 @@ fn covered_cells(axis: &OutputSize, index: usize) -> (Range<usize>, usize) {
 /// row of the patch matrix `[batch·oh·ow, kh·kw·in]`, laid out like the kernel flattened to
 /// `[kh·kw·in, out]`, so `patches · kernel` is the output already in NHWC order. The products
 /// pack the patches straight from the image (`Patches`, `PatchesT`): the patch matrix, nine
-/// times the image for a 3×3 kernel, is never written. A 3×3 kernel at stride 1 over enough
-/// channels runs its forward pass through Winograd F(2×2, 3×3) instead (see `winograd`); the
-/// backward pass is the same for both.
+/// times the image for a 3×3 kernel, is never written. Two shapes run their forward pass
+/// another way (see [`ForwardPath`]); the backward pass is the same for all.
 pub struct Conv2d {
     config: Conv2dConfig,
     grid: WindowGrid,
     output_shape: Vec<usize>,
     params: Vec<Param>,
-    /// The Winograd forward pass and its buffers, when it applies to this layer's shape.
-    winograd: Option<Winograd>,
+    /// How `forward` computes the convolution, with that way's buffers.
+    forward_path: ForwardPath,
     /// The patch gradients `δ · kernelᵀ` of the last `backward`, before col2im adds them onto the
     /// input gradient (the patches themselves are never stored: see `Patches`).
     columns: Tensor,
@@ -254,14 +254,19 @@ impl Conv2d {
             let bias = config.bias_initializer.initialize(&[config.filters], rng);
             params.push(Param::trainable("bias", bias));
         }
-        let winograd =
-            winograd::applies(config.kernel_size, config.strides, image[2]).then(Winograd::default);
+        let forward_path = if direct_conv::applies(config.strides, image[2]) {
+            ForwardPath::Direct(DirectConv::default())
+        } else if winograd::applies(config.kernel_size, config.strides, image[2]) {
+            ForwardPath::Winograd(Winograd::default())
+        } else {
+            ForwardPath::Im2col
+        };
         Conv2d {
             config,
             grid: WindowGrid::new(image, size),
             output_shape,
             params,
-            winograd,
+            forward_path,
             columns: Tensor::zeros(IxDyn(&[0, 0])),
         }
     }
@@ -270,6 +275,16 @@ impl Conv2d {
     fn patch_len(&self) -> usize {
         self.config.kernel_size[0] * self.config.kernel_size[1] * self.grid.image[2]
     }
+}
+
+/// How a Conv2D's forward pass computes the convolution (the fastest way for its shape).
+enum ForwardPath {
+    /// The product `patches · kernel` (implicit im2col): any shape.
+    Im2col,
+    /// Winograd F(2×2, 3×3): 3×3 kernels at stride 1 over enough input channels.
+    Winograd(Winograd),
+    /// Direct loops vectorised over the filters: one input channel, stride 1.
+    Direct(DirectConv),
 }
 
 /// For each image row a window covers: where its cells go in the window's patch (relative to the
@@ -519,7 +534,7 @@ impl Layer for Conv2d {
 
     /// `output = activation(patches · kernel + bias)`; input `[b, h, w, in]`, output
     /// `[b, oh, ow, out]`. The bias and a ReLU are applied with the last step of the product
-    /// (the GEMM's epilogue, or Winograd's output transform).
+    /// (the GEMM's epilogue, Winograd's output transform, the direct loops' store).
     fn forward(&mut self, input: &Tensor, output: &mut Tensor, _mode: Mode, _rng: &mut Rng) {
         let batch = input.shape()[0];
         let input = input.as_standard_layout();
@@ -528,8 +543,8 @@ impl Layer for Conv2d {
         let relu = self.config.activation == Activation::Relu;
         let kernel = values(&self.params[0].value);
         let bias = self.params.get(1).map(|bias| values(&bias.value));
-        match &mut self.winograd {
-            Some(winograd) => winograd.forward(
+        match &mut self.forward_path {
+            ForwardPath::Winograd(winograd) => winograd.forward(
                 &self.grid,
                 batch,
                 input,
@@ -538,7 +553,17 @@ impl Layer for Conv2d {
                 relu,
                 values_mut(output),
             ),
-            None => gemm_rows(
+            ForwardPath::Direct(direct) => direct.forward(
+                &self.grid,
+                batch,
+                input,
+                self.config.kernel_size,
+                kernel,
+                bias,
+                relu,
+                values_mut(output),
+            ),
+            ForwardPath::Im2col => gemm_rows(
                 &Patches {
                     grid: &self.grid,
                     kernel: self.config.kernel_size,
@@ -883,13 +908,41 @@ mod tests {
             ..config(3, 3, 1, Padding::Same)
         };
         let layer = Conv2d::new(config.clone(), &[5, 5, 8], &mut Rng::new(0));
-        assert!(layer.winograd.is_some());
+        assert!(matches!(layer.forward_path, ForwardPath::Winograd(_)));
         gradients_match(config, &[2, 5, 5, 8], 16);
     }
 
-    /// The Winograd forward pass against the im2col product of the same layer: valid and same
-    /// padding, odd and even output sizes (a half-filled last tile row or column), channel counts
-    /// that do and do not fill the transforms' lanes, a batch of several images.
+    /// Runs `config` over a batch of three `[height, width, channels]` images (random kernel and
+    /// bias) through the forward path it picks, which must be `expected`, and through the
+    /// im2col product: the relative differences must be within f32 rounding.
+    fn forward_matches_the_im2col_product(
+        config: Conv2dConfig,
+        [height, width, channels]: [usize; 3],
+        seed: u64,
+        expected: fn(&ForwardPath) -> bool,
+    ) {
+        let filters = config.filters;
+        let mut layer = Conv2d::new(config, &[height, width, channels], &mut Rng::new(seed));
+        assert!(
+            expected(&layer.forward_path),
+            "seed {seed}: another forward path"
+        );
+        layer.params_mut()[1].value = test_input(&[filters], seed + 1);
+        let input = test_input(&[3, height, width, channels], seed);
+        let fast = run(&mut layer, &input);
+        layer.forward_path = ForwardPath::Im2col;
+        let reference = run(&mut layer, &input);
+        assert_eq!(fast.shape(), reference.shape());
+        let worst = fast
+            .iter()
+            .zip(&reference)
+            .map(|(x, e)| (x - e).abs() / (1.0 + e.abs()))
+            .fold(0.0, f32::max);
+        assert!(worst < 1e-5, "seed {seed}: relative error {worst}");
+    }
+
+    /// Winograd: valid and same padding, odd and even output sizes (a half-filled last tile row
+    /// or column), channel counts that do and do not fill the SIMD lanes, several activations.
     #[test]
     fn winograd_forward_matches_the_im2col_product() {
         for (seed, padding, [height, width], channels, filters, activation) in [
@@ -905,21 +958,36 @@ mod tests {
                 padding,
                 ..Conv2dConfig::new(filters, [3, 3], activation)
             };
-            let mut layer = Conv2d::new(config, &[height, width, channels], &mut Rng::new(seed));
-            assert!(layer.winograd.is_some());
-            layer.params_mut()[1].value = test_input(&[filters], seed + 1);
-            let input = test_input(&[3, height, width, channels], seed);
-            let fast = run(&mut layer, &input);
-            layer.winograd = None;
-            let reference = run(&mut layer, &input);
-            assert_eq!(fast.shape(), reference.shape());
-            let worst = fast
-                .iter()
-                .zip(&reference)
-                .map(|(x, e)| (x - e).abs() / (1.0 + e.abs()))
-                .fold(0.0, f32::max);
-            assert!(worst < 1e-5, "seed {seed}: relative error {worst}");
+            forward_matches_the_im2col_product(config, [height, width, channels], seed, |path| {
+                matches!(path, ForwardPath::Winograd(_))
+            });
         }
+    }
+
+    /// The direct one-channel loops: kernel sizes with even and uneven 'same' padding, filter
+    /// counts that do and do not fill the SIMD lanes, pixel counts that do not fill a block.
+    #[test]
+    fn direct_forward_matches_the_im2col_product() {
+        for (seed, padding, kernel, [height, width], filters, activation) in [
+            (30, Padding::Same, [3, 3], [28, 28], 32, Activation::Relu),
+            (31, Padding::Valid, [3, 3], [7, 5], 6, Activation::Linear),
+            (32, Padding::Same, [2, 4], [5, 7], 3, Activation::Relu),
+            (33, Padding::Valid, [5, 5], [9, 6], 9, Activation::Tanh),
+            (34, Padding::Same, [1, 1], [3, 1], 5, Activation::Linear),
+        ] {
+            let config = Conv2dConfig {
+                padding,
+                ..Conv2dConfig::new(filters, kernel, activation)
+            };
+            forward_matches_the_im2col_product(config, [height, width, 1], seed, |path| {
+                matches!(path, ForwardPath::Direct(_))
+            });
+        }
+    }
+
+    #[test]
+    fn gradients_through_the_direct_forward() {
+        gradients_match(config(3, 3, 1, Padding::Same), &[2, 5, 5, 1], 17);
     }
 
     #[test]

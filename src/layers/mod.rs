@@ -22,6 +22,7 @@ pub mod activation_layer;
 pub mod batch_normalization;
 pub mod conv2d;
 pub mod dense;
+mod direct_conv;
 pub mod dropout;
 pub mod flatten;
 pub mod global_average_pooling2d;
