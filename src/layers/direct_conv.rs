@@ -10,6 +10,7 @@
 
 use super::conv2d::WindowGrid;
 use crate::simd::{F32x4, Lanes};
+use crate::tensor::ensure_len;
 
 /// Output pixels computed together (eight sums, a weight vector and a product fit in V8's
 /// registers).
@@ -173,9 +174,7 @@ impl DirectConv {
         let padded_height = height + vertical.pad_before + vertical.pad_after;
         let padded_width = width + horizontal.pad_before + horizontal.pad_after;
         let len = batch * padded_height * padded_width;
-        if self.padded.len() < len {
-            self.padded.resize(len, 0.0);
-        }
+        ensure_len(&mut self.padded, len);
         let padded = &mut self.padded[..len];
         padded.fill(0.0);
         for (image, out) in input

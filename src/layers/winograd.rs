@@ -13,15 +13,18 @@
 //! outside the output: it is computed and its outer half dropped.
 //!
 //! Tiles are taken a chunk at a time so that `V` and `M` stay in cache between the transforms
-//! and the products; the buffers are sized once and reused by every batch.
+//! and the products; the buffers only grow, so batches of one size reuse them.
 
 use std::array::from_fn;
 
 use super::conv2d::WindowGrid;
 use crate::gemm::{gemm, Epilogue, MatRef, SLIVER_ROWS};
 use crate::simd::{F32x4, Lanes};
+use crate::tensor::ensure_len;
 
-/// Input channels from which the transforms cost less than the multiplications they save.
+/// Input channels from which Winograd is used: with few channels the transforms cost more than
+/// the multiplications they save (8 is a guess; the lesson's 32 channels pay, 2–7 are not
+/// measured, and one channel takes the direct path).
 pub(crate) const MIN_CHANNELS: usize = 8;
 
 /// Positions of a 4×4 transformed tile: one matrix product each.
@@ -197,8 +200,8 @@ impl Winograd {
         let chunk = (CHUNK_VALUES / (POSITIONS * (channels + filters)))
             .next_multiple_of(SLIVER_ROWS)
             .min(tiles);
-        grow(&mut self.inputs, POSITIONS * chunk * channels);
-        grow(&mut self.products, POSITIONS * chunk * filters);
+        ensure_len(&mut self.inputs, POSITIONS * chunk * channels);
+        ensure_len(&mut self.products, POSITIONS * chunk * filters);
         for first in (0..tiles).step_by(chunk.max(1)) {
             let rows = chunk.min(tiles - first);
             let (v, m) = (
@@ -265,19 +268,12 @@ impl Winograd {
 
     /// `U_ξ = (G g Gᵀ)_ξ` for each of the `len = in·out` filters of `kernel` `[3, 3, in, out]`.
     fn transform_filters(&mut self, kernel: &[f32], len: usize) {
-        grow(&mut self.filters, POSITIONS * len);
+        ensure_len(&mut self.filters, POSITIONS * len);
         for index in 0..len {
             let g: [[f32; 3]; 3] = from_fn(|ky| from_fn(|kx| kernel[(ky * 3 + kx) * len + index]));
             for (position, &value) in transform_2d(g, filter_1d).as_flattened().iter().enumerate() {
                 self.filters[position * len + index] = value;
             }
         }
-    }
-}
-
-/// Makes `buffer` at least `len` long; it only ever grows, so a steady state allocates nothing.
-fn grow(buffer: &mut Vec<f32>, len: usize) {
-    if buffer.len() < len {
-        buffer.resize(len, 0.0);
     }
 }
