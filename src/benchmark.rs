@@ -154,8 +154,10 @@ impl GemmBench {
 
 /// The largest difference between Conv2D's forward pass and kernel gradient (products that pack
 /// the patches straight from the image) and the textbook loops in f64, relative to
-/// `1 + |exact|`, over padding, strides and patch rows of odd lengths: checks, in a browser, the
-/// wasm packing and kernel that native tests cannot run.
+/// `1 + |exact|`, over padding, strides and patch rows of odd lengths, and over every forward
+/// path (im2col; Winograd from 8 channels at stride 1, valid and same, with channels left over
+/// from the SIMD lanes; the direct loops for one channel at stride 1): checks, in a browser, the
+/// wasm packing, kernel and transforms that native tests cannot run.
 pub fn conv_max_error() -> f64 {
     let mut worst = 0.0f64;
     for (padding, stride, channels) in [
@@ -163,6 +165,8 @@ pub fn conv_max_error() -> f64 {
         (Padding::Valid, 2, 5),
         (Padding::Same, 2, 1),
         (Padding::Valid, 1, 8),
+        (Padding::Same, 1, 11),
+        (Padding::Same, 1, 1),
     ] {
         let config = Conv2dConfig {
             strides: [stride, stride],

@@ -22,6 +22,7 @@ pub mod padding;
 pub mod presets;
 pub mod regularizer;
 pub mod rng;
+mod simd;
 pub mod size_guard;
 pub mod spec;
 pub mod summary;

@@ -17,6 +17,14 @@ pub fn ensure_shape(buffer: &mut Tensor, shape: &[usize]) {
     }
 }
 
+/// Makes the scratch buffer `buffer` at least `len` values long. It only grows, so a buffer that
+/// serves batch after batch allocates only for a larger batch than before.
+pub fn ensure_len(buffer: &mut Vec<f32>, len: usize) {
+    if buffer.len() < len {
+        buffer.resize(len, 0.0);
+    }
+}
+
 /// Makes `buffer` have the shape `[batch, sample_shape…]`, like [`ensure_shape`] but without
 /// building the shape (so the steady-state training step allocates nothing).
 pub fn ensure_batch_shape(buffer: &mut Tensor, batch: usize, sample_shape: &[usize]) {

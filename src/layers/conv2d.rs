@@ -8,7 +8,9 @@ use std::ops::Range;
 use ndarray::IxDyn;
 use serde::{Deserialize, Serialize};
 
+use super::direct_conv::{self, DirectConv};
 use super::keras_args::{self, one_one, pair, yes};
+use super::winograd::{self, Winograd};
 use super::{expect_image, window_output_size, Layer, LayerConfig, Mode, Param, ParamCount};
 use crate::activation::Activation;
 use crate::error::FieldError;
@@ -207,12 +209,15 @@ fn covered_cells(axis: &OutputSize, index: usize) -> (Range<usize>, usize) {
 /// row of the patch matrix `[batch·oh·ow, kh·kw·in]`, laid out like the kernel flattened to
 /// `[kh·kw·in, out]`, so `patches · kernel` is the output already in NHWC order. The products
 /// pack the patches straight from the image (`Patches`, `PatchesT`): the patch matrix, nine
-/// times the image for a 3×3 kernel, is never written.
+/// times the image for a 3×3 kernel, is never written. Two shapes run their forward pass
+/// another way (see [`ForwardPath`]); the backward pass is the same for all.
 pub struct Conv2d {
     config: Conv2dConfig,
     grid: WindowGrid,
     output_shape: Vec<usize>,
     params: Vec<Param>,
+    /// How `forward` computes the convolution, with that way's buffers.
+    forward_path: ForwardPath,
     /// The patch gradients `δ · kernelᵀ` of the last `backward`, before col2im adds them onto the
     /// input gradient (the patches themselves are never stored: see `Patches`).
     columns: Tensor,
@@ -249,11 +254,19 @@ impl Conv2d {
             let bias = config.bias_initializer.initialize(&[config.filters], rng);
             params.push(Param::trainable("bias", bias));
         }
+        let forward_path = if direct_conv::applies(config.strides, image[2]) {
+            ForwardPath::Direct(DirectConv::default())
+        } else if winograd::applies(config.kernel_size, config.strides, image[2]) {
+            ForwardPath::Winograd(Winograd::default())
+        } else {
+            ForwardPath::Im2col
+        };
         Conv2d {
             config,
             grid: WindowGrid::new(image, size),
             output_shape,
             params,
+            forward_path,
             columns: Tensor::zeros(IxDyn(&[0, 0])),
         }
     }
@@ -262,6 +275,16 @@ impl Conv2d {
     fn patch_len(&self) -> usize {
         self.config.kernel_size[0] * self.config.kernel_size[1] * self.grid.image[2]
     }
+}
+
+/// How a Conv2D's forward pass computes the convolution (the fastest way for its shape).
+enum ForwardPath {
+    /// The product `patches · kernel` (implicit im2col): any shape.
+    Im2col,
+    /// Winograd F(2×2, 3×3): 3×3 kernels at stride 1 over enough input channels.
+    Winograd(Winograd),
+    /// Direct loops vectorised over the filters: one input channel, stride 1.
+    Direct(DirectConv),
 }
 
 /// For each image row a window covers: where its cells go in the window's patch (relative to the
@@ -510,31 +533,52 @@ impl Layer for Conv2d {
     }
 
     /// `output = activation(patches · kernel + bias)`; input `[b, h, w, in]`, output
-    /// `[b, oh, ow, out]`. The bias and a ReLU are applied by the product's epilogue.
+    /// `[b, oh, ow, out]`. The bias and a ReLU are applied with the last step of the product
+    /// (the GEMM's epilogue, Winograd's output transform, the direct loops' store).
     fn forward(&mut self, input: &Tensor, output: &mut Tensor, _mode: Mode, _rng: &mut Rng) {
         let batch = input.shape()[0];
-        let patch_len = self.patch_len();
-        let filters = self.config.filters;
         let input = input.as_standard_layout();
-        let patches = Patches {
-            grid: &self.grid,
-            kernel: self.config.kernel_size,
-            batch,
-            input: input.as_slice().expect("standard layout"),
-        };
-
+        let input = input.as_slice().expect("standard layout");
         ensure_batch_shape(output, batch, &self.output_shape);
         let relu = self.config.activation == Activation::Relu;
-        gemm_rows(
-            &patches,
-            MatRef::row_major(values(&self.params[0].value), patch_len, filters),
-            values_mut(output),
-            Epilogue {
-                accumulate: false,
-                bias: self.params.get(1).map(|bias| values(&bias.value)),
+        let kernel = values(&self.params[0].value);
+        let bias = self.params.get(1).map(|bias| values(&bias.value));
+        match &mut self.forward_path {
+            ForwardPath::Winograd(winograd) => winograd.forward(
+                &self.grid,
+                batch,
+                input,
+                kernel,
+                bias,
                 relu,
-            },
-        );
+                values_mut(output),
+            ),
+            ForwardPath::Direct(direct) => direct.forward(
+                &self.grid,
+                batch,
+                input,
+                self.config.kernel_size,
+                kernel,
+                bias,
+                relu,
+                values_mut(output),
+            ),
+            ForwardPath::Im2col => gemm_rows(
+                &Patches {
+                    grid: &self.grid,
+                    kernel: self.config.kernel_size,
+                    batch,
+                    input,
+                },
+                MatRef::row_major(kernel, self.patch_len(), self.config.filters),
+                values_mut(output),
+                Epilogue {
+                    accumulate: false,
+                    bias,
+                    relu,
+                },
+            ),
+        }
         if !relu {
             self.config.activation.forward_in_place(output);
         }
@@ -855,6 +899,95 @@ mod tests {
     #[test]
     fn gradients_multi_channel_in_and_out() {
         gradients_match(config(4, 3, 1, Padding::Same), &[2, 4, 4, 3], 7);
+    }
+
+    #[test]
+    fn gradients_through_the_winograd_forward() {
+        let config = Conv2dConfig {
+            activation: Activation::Relu,
+            ..config(3, 3, 1, Padding::Same)
+        };
+        let layer = Conv2d::new(config.clone(), &[5, 5, 8], &mut Rng::new(0));
+        assert!(matches!(layer.forward_path, ForwardPath::Winograd(_)));
+        gradients_match(config, &[2, 5, 5, 8], 16);
+    }
+
+    /// Runs `config` over a batch of three `[height, width, channels]` images (random kernel and
+    /// bias) through the forward path it picks, which must be `expected`, and through the
+    /// im2col product: the relative differences must be within f32 rounding.
+    fn forward_matches_the_im2col_product(
+        config: Conv2dConfig,
+        [height, width, channels]: [usize; 3],
+        seed: u64,
+        expected: fn(&ForwardPath) -> bool,
+    ) {
+        let filters = config.filters;
+        let mut layer = Conv2d::new(config, &[height, width, channels], &mut Rng::new(seed));
+        assert!(
+            expected(&layer.forward_path),
+            "seed {seed}: another forward path"
+        );
+        layer.params_mut()[1].value = test_input(&[filters], seed + 1);
+        let input = test_input(&[3, height, width, channels], seed);
+        let fast = run(&mut layer, &input);
+        layer.forward_path = ForwardPath::Im2col;
+        let reference = run(&mut layer, &input);
+        assert_eq!(fast.shape(), reference.shape());
+        let worst = fast
+            .iter()
+            .zip(&reference)
+            .map(|(x, e)| (x - e).abs() / (1.0 + e.abs()))
+            .fold(0.0, f32::max);
+        assert!(worst < 1e-5, "seed {seed}: relative error {worst}");
+    }
+
+    /// Winograd: valid and same padding, odd and even output sizes (a half-filled last tile row
+    /// or column), channel counts that do and do not fill the SIMD lanes, several activations.
+    #[test]
+    fn winograd_forward_matches_the_im2col_product() {
+        for (seed, padding, [height, width], channels, filters, activation) in [
+            (20, Padding::Valid, [6, 6], 8, 4, Activation::Linear),
+            (21, Padding::Valid, [7, 9], 11, 13, Activation::Relu),
+            (22, Padding::Same, [7, 5], 16, 9, Activation::Linear),
+            (23, Padding::Same, [8, 10], 33, 64, Activation::Relu),
+            (24, Padding::Valid, [14, 14], 32, 64, Activation::Relu),
+            (25, Padding::Same, [3, 3], 9, 1, Activation::Linear),
+            (26, Padding::Valid, [3, 4], 8, 2, Activation::Sigmoid),
+        ] {
+            let config = Conv2dConfig {
+                padding,
+                ..Conv2dConfig::new(filters, [3, 3], activation)
+            };
+            forward_matches_the_im2col_product(config, [height, width, channels], seed, |path| {
+                matches!(path, ForwardPath::Winograd(_))
+            });
+        }
+    }
+
+    /// The direct one-channel loops: kernel sizes with even and uneven 'same' padding, filter
+    /// counts that do and do not fill the SIMD lanes, pixel counts that do not fill a block.
+    #[test]
+    fn direct_forward_matches_the_im2col_product() {
+        for (seed, padding, kernel, [height, width], filters, activation) in [
+            (30, Padding::Same, [3, 3], [28, 28], 32, Activation::Relu),
+            (31, Padding::Valid, [3, 3], [7, 5], 6, Activation::Linear),
+            (32, Padding::Same, [2, 4], [5, 7], 3, Activation::Relu),
+            (33, Padding::Valid, [5, 5], [9, 6], 9, Activation::Tanh),
+            (34, Padding::Same, [1, 1], [3, 1], 5, Activation::Linear),
+        ] {
+            let config = Conv2dConfig {
+                padding,
+                ..Conv2dConfig::new(filters, kernel, activation)
+            };
+            forward_matches_the_im2col_product(config, [height, width, 1], seed, |path| {
+                matches!(path, ForwardPath::Direct(_))
+            });
+        }
+    }
+
+    #[test]
+    fn gradients_through_the_direct_forward() {
+        gradients_match(config(3, 3, 1, Padding::Same), &[2, 5, 5, 1], 17);
     }
 
     #[test]

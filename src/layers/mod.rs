@@ -22,11 +22,13 @@ pub mod activation_layer;
 pub mod batch_normalization;
 pub mod conv2d;
 pub mod dense;
+mod direct_conv;
 pub mod dropout;
 pub mod flatten;
 pub mod global_average_pooling2d;
 pub mod keras_args;
 pub mod pooling2d;
+mod winograd;
 
 #[cfg(test)]
 pub(crate) mod gradient_check;

@@ -164,19 +164,22 @@ impl Layer for Pooling2d {
                 self.grid.for_each(batch, |window| {
                     let out = window.position * channels..(window.position + 1) * channels;
                     let (best, winner) = (&mut output[out.clone()], &mut winners[out]);
-                    let mut cells = self.grid.input_rows(window).flat_map(|row| {
-                        row.step_by(channels)
-                            .map(|cell_start| (cell_start, &input[cell_start..][..channels]))
-                    });
-                    let Some((first_start, first)) = cells.next() else {
-                        return;
-                    };
-                    best.copy_from_slice(first);
-                    for (channel, winner) in winner.iter_mut().enumerate() {
-                        *winner = (first_start + channel) as u32;
-                    }
-                    for (cell_start, cell) in cells {
-                        keep_larger(best, winner, cell, cell_start as u32);
+                    // Plain loops rather than one flattened iterator over the cells, which wasm
+                    // runs as a call per cell.
+                    let mut first = true;
+                    for row in self.grid.input_rows(window) {
+                        for cell_start in row.step_by(channels) {
+                            let cell = &input[cell_start..][..channels];
+                            if first {
+                                best.copy_from_slice(cell);
+                                for (channel, winner) in winner.iter_mut().enumerate() {
+                                    *winner = (cell_start + channel) as u32;
+                                }
+                                first = false;
+                            } else {
+                                keep_larger(best, winner, cell, cell_start as u32);
+                            }
+                        }
                     }
                 });
             }
