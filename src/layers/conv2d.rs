@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::direct_conv::{self, DirectConv};
 use super::keras_args::{self, one_one, pair, yes};
-use super::winograd::{self, Winograd};
+use super::winograd::{self, InputGradient, Winograd};
 use super::{expect_image, window_output_size, Layer, LayerConfig, Mode, Param, ParamCount};
 use crate::activation::Activation;
 use crate::error::FieldError;
@@ -210,7 +210,8 @@ fn covered_cells(axis: &OutputSize, index: usize) -> (Range<usize>, usize) {
 /// `[kh·kw·in, out]`, so `patches · kernel` is the output already in NHWC order. The products
 /// pack the patches straight from the image (`Patches`, `PatchesT`): the patch matrix, nine
 /// times the image for a 3×3 kernel, is never written. Two shapes run their forward pass
-/// another way (see [`ForwardPath`]); the backward pass is the same for all.
+/// another way (see [`ForwardPath`]), and a 3×3 kernel at stride 1 over enough filters its
+/// input gradient (see `winograd`); the kernel gradient is the same for all.
 pub struct Conv2d {
     config: Conv2dConfig,
     grid: WindowGrid,
@@ -218,8 +219,13 @@ pub struct Conv2d {
     params: Vec<Param>,
     /// How `forward` computes the convolution, with that way's buffers.
     forward_path: ForwardPath,
+    /// The input gradient through Winograd, when it applies to this layer's shape. It borrows the
+    /// forward pass's buffers when there are some: a layer's backward pass never overlaps its own
+    /// forward pass, and each pass transforms its filters anew.
+    input_gradient: Option<InputGradient>,
     /// The patch gradients `δ · kernelᵀ` of the last `backward`, before col2im adds them onto the
-    /// input gradient (the patches themselves are never stored: see `Patches`).
+    /// input gradient (the patches themselves are never stored: see `Patches`); left empty when
+    /// the input gradient runs through Winograd.
     columns: Tensor,
 }
 
@@ -261,12 +267,16 @@ impl Conv2d {
         } else {
             ForwardPath::Im2col
         };
+        let grid = WindowGrid::new(image, size);
+        let input_gradient = winograd::applies(config.kernel_size, config.strides, config.filters)
+            .then(|| InputGradient::new(&grid, config.filters));
         Conv2d {
             config,
-            grid: WindowGrid::new(image, size),
+            grid,
             output_shape,
             params,
             forward_path,
+            input_gradient,
             columns: Tensor::zeros(IxDyn(&[0, 0])),
         }
     }
@@ -586,7 +596,8 @@ impl Layer for Conv2d {
 
     /// With `δ = dL/d(pre-activation)` as a `[b·oh·ow, out]` matrix:
     /// `dL/dkernel = patchesᵀ · δ`, `dL/dbias = Σ_rows δ`, `dL/dpatches = δ · kernelᵀ`, and
-    /// `dL/dinput` = col2im of `dL/dpatches`.
+    /// `dL/dinput` = col2im of `dL/dpatches`, or, where Winograd applies, the correlation of `δ`
+    /// with the rotated kernel (see `winograd::InputGradient`).
     fn backward(
         &mut self,
         input: &Tensor,
@@ -631,14 +642,23 @@ impl Layer for Conv2d {
         let Some(grad_input) = grad_input else {
             return;
         };
+        ensure_shape(grad_input, input.shape());
+        let kernel = values(&self.params[0].value);
+        if let Some(input_gradient) = &mut self.input_gradient {
+            let forward = match &mut self.forward_path {
+                ForwardPath::Winograd(winograd) => Some(winograd),
+                _ => None,
+            };
+            input_gradient.compute(forward, batch, delta, kernel, values_mut(grad_input));
+            return;
+        }
         ensure_shape(&mut self.columns, &[rows, patch_len]);
         gemm(
             MatRef::row_major(delta, rows, filters),
-            MatRef::row_major(values(&self.params[0].value), patch_len, filters).t(),
+            MatRef::row_major(kernel, patch_len, filters).t(),
             values_mut(&mut self.columns),
             Epilogue::default(),
         );
-        ensure_shape(grad_input, input.shape());
         scatter_patches(
             &self.grid,
             self.config.kernel_size,
@@ -941,6 +961,17 @@ mod tests {
         assert!(worst < 1e-5, "seed {seed}: relative error {worst}");
     }
 
+    #[test]
+    fn gradients_through_the_winograd_input_gradient() {
+        for (seed, padding, side) in [(17, Padding::Same, 5), (18, Padding::Valid, 6)] {
+            let config = config(8, 3, 1, padding);
+            let layer = Conv2d::new(config.clone(), &[side, side, 3], &mut Rng::new(0));
+            assert!(layer.input_gradient.is_some());
+            assert!(!matches!(layer.forward_path, ForwardPath::Winograd(_)));
+            gradients_match(config, &[2, side, side, 3], seed);
+        }
+    }
+
     /// Winograd: valid and same padding, odd and even output sizes (a half-filled last tile row
     /// or column), channel counts that do and do not fill the SIMD lanes, several activations.
     #[test]
@@ -988,6 +1019,49 @@ mod tests {
     #[test]
     fn gradients_through_the_direct_forward() {
         gradients_match(config(3, 3, 1, Padding::Same), &[2, 5, 5, 1], 17);
+    }
+
+    /// The Winograd input gradient against `δ · kernelᵀ` and col2im on the same layer, `δ` and
+    /// input: valid and same padding, odd and even sizes, channel counts that do and do not fill
+    /// the transforms' lanes (the filters are the products' reduction dimension here), a batch
+    /// of several images, after a forward pass through Winograd or the im2col product.
+    #[test]
+    fn winograd_input_gradient_matches_col2im() {
+        for (seed, padding, [height, width], channels, filters) in [
+            (30, Padding::Valid, [6, 6], 1, 8),
+            (31, Padding::Valid, [7, 9], 11, 13),
+            (32, Padding::Same, [7, 5], 16, 9),
+            (33, Padding::Same, [8, 10], 3, 64),
+            (34, Padding::Valid, [14, 14], 32, 64),
+            (35, Padding::Same, [3, 3], 9, 8),
+            (36, Padding::Valid, [3, 4], 8, 12),
+            (37, Padding::Same, [28, 28], 1, 32),
+        ] {
+            let config = Conv2dConfig {
+                padding,
+                ..Conv2dConfig::new(filters, [3, 3], Activation::Linear)
+            };
+            let mut layer = Conv2d::new(config, &[height, width, channels], &mut Rng::new(seed));
+            assert!(layer.input_gradient.is_some());
+            let input = test_input(&[3, height, width, channels], seed);
+            let output = run(&mut layer, &input);
+            let delta = test_input(output.shape(), seed + 1);
+            let mut fast = Tensor::zeros(IxDyn(&[0]));
+            layer.backward(&input, &output, &mut delta.clone(), Some(&mut fast));
+            let kernel_grad = layer.params()[0].grad.clone();
+            layer.input_gradient = None;
+            let mut reference = Tensor::zeros(IxDyn(&[0]));
+            layer.backward(&input, &output, &mut delta.clone(), Some(&mut reference));
+            assert_eq!(layer.params()[0].grad, kernel_grad);
+            assert_eq!(fast.shape(), input.shape());
+            assert_eq!(fast.shape(), reference.shape());
+            let worst = fast
+                .iter()
+                .zip(&reference)
+                .map(|(x, e)| (x - e).abs() / (1.0 + e.abs()))
+                .fold(0.0, f32::max);
+            assert!(worst < 1e-5, "seed {seed}: relative error {worst}");
+        }
     }
 
     #[test]

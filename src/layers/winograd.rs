@@ -14,11 +14,16 @@
 //!
 //! Tiles are taken a chunk at a time so that `V` and `M` stay in cache between the transforms
 //! and the products; the buffers only grow, so batches of one size reuse them.
+//!
+//! The same pass computes the input gradient of such a layer ([`InputGradient`]): at stride 1 it
+//! is a 3×3 correlation of the output gradient `δ` with the kernel rotated by 180° and its
+//! channel axes swapped, which replaces the product `δ · kernelᵀ` and its col2im.
 
 use std::array::from_fn;
 
 use super::conv2d::WindowGrid;
 use crate::gemm::{gemm, Epilogue, MatRef, SLIVER_ROWS};
+use crate::padding::OutputSize;
 use crate::simd::{F32x4, Lanes};
 use crate::tensor::ensure_len;
 
@@ -33,17 +38,19 @@ const POSITIONS: usize = 16;
 /// Values of `V` and `M` together in one chunk of tiles (a budget for the L2 cache).
 const CHUNK_VALUES: usize = 64 * 1024;
 
-/// Whether a Conv2D with this kernel, stride and input channel count runs its forward pass
-/// through Winograd F(2×2, 3×3): 3×3 kernels at stride 1 with enough input channels to pay.
+/// Whether a 3×3 correlation with this kernel, stride and input channel count (the products'
+/// reduction dimension) runs through Winograd F(2×2, 3×3): 3×3 kernels at stride 1 with enough
+/// channels to pay. For a Conv2D's forward pass the channels are its input channels; for its
+/// input gradient, its filters.
 pub(crate) fn applies(kernel: [usize; 2], strides: [usize; 2], channels: usize) -> bool {
     kernel == [3, 3] && strides == [1, 1] && channels >= MIN_CHANNELS
 }
 
-/// The transformed filters and the per-chunk buffers of a Conv2D's Winograd forward pass.
+/// The transformed filters and the per-chunk buffers of a Conv2D's Winograd passes.
 #[derive(Default)]
 pub(crate) struct Winograd {
-    /// `U`: the 16 matrices `G g Gᵀ`, each `[in, out]`, recomputed from the kernel every forward
-    /// pass (cheap next to the products, and never stale after an optimizer step).
+    /// `U`: the 16 matrices `G g Gᵀ`, each `[in, out]`, recomputed from the kernel every pass
+    /// (cheap next to the products, and never stale after an optimizer step).
     filters: Vec<f32>,
     /// `V` of one chunk: the 16 matrices `[tiles, in]` of transformed input blocks.
     inputs: Vec<f32>,
@@ -169,7 +176,9 @@ macro_rules! in_lanes {
 impl Winograd {
     /// `output = relu?(conv(input, kernel) + bias)` for a 3×3, stride-1 convolution over the
     /// `batch` NHWC images of `input` with the padding and sizes of `grid`; `kernel` is
-    /// `[3, 3, in, out]` and `output` `[batch, oh, ow, out]`, both row-major.
+    /// `[3, 3, in, out]` and `output` `[batch, oh, ow, out]`, both row-major. Every output value
+    /// is written. Only `grid`'s image size, `pad_before` and output size are read, so any
+    /// padding works, including more than the kernel's 'same' padding.
     #[allow(clippy::too_many_arguments)]
     pub fn forward(
         &mut self,
@@ -275,5 +284,90 @@ impl Winograd {
                 self.filters[position * len + index] = value;
             }
         }
+    }
+}
+
+/// A Conv2D's input gradient through Winograd F(2×2, 3×3), for a 3×3 kernel at stride 1:
+/// `dx[y, x, c] = Σ_{ky, kx, k} δ[y + p − ky, x + p − kx, k] · K[ky, kx, c, k]` (`p` the layer's
+/// padding before), the 'full' correlation of `δ` with the rotated kernel
+/// `K'[ky, kx, k, c] = K[2 − ky, 2 − kx, c, k]`. [`Winograd::forward`] computes it over `δ`
+/// padded by `2 − p` before (see [`InputGradient::new`]), without bias or activation.
+pub(crate) struct InputGradient {
+    /// The correlation's windows: `δ` `[oh, ow, out]` in, `[h, w, in]` out.
+    grid: WindowGrid,
+    /// `K'` `[3, 3, out, in]`, rewritten from the kernel every backward pass; kept so that a
+    /// training step allocates nothing.
+    kernel: Vec<f32>,
+    /// Buffers of its own, for a layer whose forward pass has none to lend (empty otherwise).
+    buffers: Winograd,
+}
+
+impl InputGradient {
+    /// The input gradient of a stride-1, 3×3 Conv2D over `grid` with `filters` output channels.
+    pub fn new(grid: &WindowGrid, filters: usize) -> Self {
+        let [vertical, horizontal] = &grid.size;
+        InputGradient {
+            grid: WindowGrid::new(
+                [vertical.output, horizontal.output, filters],
+                [transposed(vertical), transposed(horizontal)],
+            ),
+            kernel: Vec::new(),
+            buffers: Winograd::default(),
+        }
+    }
+
+    /// Writes `dL/dinput` `[batch, h, w, in]` into `grad_input` from `delta` `[batch, oh, ow, out]`
+    /// and the layer's `kernel` `[3, 3, in, out]`, with the buffers of the layer's Winograd
+    /// forward pass when it has one (`forward`), else its own.
+    pub fn compute(
+        &mut self,
+        forward: Option<&mut Winograd>,
+        batch: usize,
+        delta: &[f32],
+        kernel: &[f32],
+        grad_input: &mut [f32],
+    ) {
+        let filters = self.grid.image[2];
+        let channels = kernel.len() / (9 * filters);
+        self.kernel.resize(kernel.len(), 0.0);
+        // Cell `(ky, kx)` of `K'` is cell `(2 − ky, 2 − kx)` of `K`, the same 9 cells in reverse
+        // order, with its `[in, out]` matrix transposed.
+        let cell = channels * filters;
+        for (rotated, original) in self
+            .kernel
+            .chunks_exact_mut(cell)
+            .zip(kernel.chunks_exact(cell).rev())
+        {
+            for (c, row) in original.chunks_exact(filters).enumerate() {
+                for (k, &value) in row.iter().enumerate() {
+                    rotated[k * channels + c] = value;
+                }
+            }
+        }
+        forward.unwrap_or(&mut self.buffers).forward(
+            &self.grid,
+            batch,
+            delta,
+            &self.kernel,
+            None,
+            false,
+            grad_input,
+        );
+    }
+}
+
+/// The axis of a stride-1 window grid seen from its output: a window of `F` cells over the `N'`
+/// outputs padded by `F − 1 − P_before` before and `F − 1 − P_after` after gives back the `N`
+/// inputs, `N' + 2(F − 1) − P_before − P_after − F + 1 = N`.
+fn transposed(axis: &OutputSize) -> OutputSize {
+    debug_assert_eq!(axis.stride, 1);
+    OutputSize {
+        input: axis.output,
+        window: axis.window,
+        stride: 1,
+        pad_before: axis.window - 1 - axis.pad_before,
+        pad_after: axis.window - 1 - axis.pad_after,
+        output: axis.input,
+        floored: false,
     }
 }
