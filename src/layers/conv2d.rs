@@ -952,10 +952,15 @@ mod tests {
         let fast = run(&mut layer, &input);
         layer.forward_path = ForwardPath::Im2col;
         let reference = run(&mut layer, &input);
+        assert_close(&fast, &reference, seed);
+    }
+
+    /// `fast` has `reference`'s shape and values within f32 rounding (relative to 1 + |value|).
+    fn assert_close(fast: &Tensor, reference: &Tensor, seed: u64) {
         assert_eq!(fast.shape(), reference.shape());
         let worst = fast
             .iter()
-            .zip(&reference)
+            .zip(reference)
             .map(|(x, e)| (x - e).abs() / (1.0 + e.abs()))
             .fold(0.0, f32::max);
         assert!(worst < 1e-5, "seed {seed}: relative error {worst}");
@@ -1054,13 +1059,7 @@ mod tests {
             layer.backward(&input, &output, &mut delta.clone(), Some(&mut reference));
             assert_eq!(layer.params()[0].grad, kernel_grad);
             assert_eq!(fast.shape(), input.shape());
-            assert_eq!(fast.shape(), reference.shape());
-            let worst = fast
-                .iter()
-                .zip(&reference)
-                .map(|(x, e)| (x - e).abs() / (1.0 + e.abs()))
-                .fold(0.0, f32::max);
-            assert!(worst < 1e-5, "seed {seed}: relative error {worst}");
+            assert_close(&fast, &reference, seed);
         }
     }
 
