@@ -8,7 +8,7 @@ use std::ops::Range;
 use ndarray::IxDyn;
 use serde::{Deserialize, Serialize};
 
-use super::direct_conv::{self, DirectConv};
+use super::direct_conv::{self, DirectConv, Filters};
 use super::keras_args::{self, one_one, pair, yes};
 use super::winograd::{self, InputGradient, Winograd};
 use super::{expect_image, window_output_size, Layer, LayerConfig, Mode, Param, ParamCount};
@@ -567,10 +567,12 @@ impl Layer for Conv2d {
                 &self.grid,
                 batch,
                 input,
-                self.config.kernel_size,
-                kernel,
-                bias,
-                relu,
+                Filters {
+                    kernel_size: self.config.kernel_size,
+                    weights: kernel,
+                    bias,
+                    relu,
+                },
                 values_mut(output),
             ),
             ForwardPath::Im2col => gemm_rows(

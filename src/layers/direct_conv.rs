@@ -23,6 +23,29 @@ pub(crate) fn applies(strides: [usize; 2], channels: usize) -> bool {
     strides == [1, 1] && channels == 1
 }
 
+/// A Conv2D's filters as the direct loops read them: the kernel `[kh, kw, 1, out]`, its bias and
+/// whether ReLU follows (applied at the store).
+#[derive(Clone, Copy)]
+pub(crate) struct Filters<'a> {
+    /// `[kh, kw]`.
+    pub kernel_size: [usize; 2],
+    /// The kernel, `[kh, kw, 1, out]` row-major.
+    pub weights: &'a [f32],
+    /// The bias `[out]`, if the layer has one.
+    pub bias: Option<&'a [f32]>,
+    /// Whether ReLU is applied as the values are stored.
+    pub relu: bool,
+}
+
+/// `(height, width)` of a padded image of `grid`.
+fn padded_size(grid: &WindowGrid) -> (usize, usize) {
+    let [vertical, horizontal] = &grid.size;
+    (
+        vertical.input + vertical.pad_before + vertical.pad_after,
+        horizontal.input + horizontal.pad_before + horizontal.pad_after,
+    )
+}
+
 /// The zero-padded copy of a batch of one-channel images, kept between batches.
 #[derive(Default)]
 pub(crate) struct DirectConv {
@@ -34,17 +57,19 @@ pub(crate) struct DirectConv {
 /// (each from its top-left cell to its bottom-right one in `padded`, whose rows are
 /// `padded_width` long), then adds the bias, applies ReLU and stores them in `out` (`P` rows of
 /// `filters` values).
-#[allow(clippy::too_many_arguments)]
 fn filter_block<T: Lanes, const V: usize, const P: usize>(
     windows: &[&[f32]; P],
     padded_width: usize,
-    kernel_size: [usize; 2],
-    weights: &[f32],
+    filters: Filters,
     f: usize,
-    bias: Option<&[f32]>,
-    relu: bool,
     out: &mut [f32],
 ) {
+    let Filters {
+        kernel_size,
+        weights,
+        bias,
+        relu,
+    } = filters;
     let filters = weights.len() / (kernel_size[0] * kernel_size[1]);
     let [height, width] = kernel_size;
     assert!(windows
@@ -79,112 +104,60 @@ fn filter_block<T: Lanes, const V: usize, const P: usize>(
 
 /// All filters of the `P` output pixels from `first` (in NHWC order), whose output rows start
 /// at `out`.
-#[allow(clippy::too_many_arguments)]
 fn pixel_block<const P: usize>(
     padded: &[f32],
     grid: &WindowGrid,
     first: usize,
-    kernel_size: [usize; 2],
-    weights: &[f32],
-    bias: Option<&[f32]>,
-    relu: bool,
+    filters: Filters,
     out: &mut [f32],
 ) {
     let [vertical, horizontal] = &grid.size;
-    let padded_height = vertical.input + vertical.pad_before + vertical.pad_after;
-    let padded_width = horizontal.input + horizontal.pad_before + horizontal.pad_after;
+    let (padded_height, padded_width) = padded_size(grid);
     let per_sample = vertical.output * horizontal.output;
-    let span = (kernel_size[0] - 1) * padded_width + kernel_size[1];
+    let span = (filters.kernel_size[0] - 1) * padded_width + filters.kernel_size[1];
     let windows: [&[f32]; P] = std::array::from_fn(|r| {
         let pixel = first + r;
         let (sample, position) = (pixel / per_sample, pixel % per_sample);
         let (oy, ox) = (position / horizontal.output, position % horizontal.output);
         &padded[(sample * padded_height + oy) * padded_width + ox..][..span]
     });
-    let filters = out.len() / P;
-    let pairs = filters - filters % (2 * F32x4::LANES);
+    let count = out.len() / P;
+    let pairs = count - count % (2 * F32x4::LANES);
     for f in (0..pairs).step_by(2 * F32x4::LANES) {
-        filter_block::<F32x4, 2, P>(
-            &windows,
-            padded_width,
-            kernel_size,
-            weights,
-            f,
-            bias,
-            relu,
-            out,
-        );
+        filter_block::<F32x4, 2, P>(&windows, padded_width, filters, f, out);
     }
-    let full = filters - filters % F32x4::LANES;
+    let full = count - count % F32x4::LANES;
     for f in (pairs..full).step_by(F32x4::LANES) {
-        filter_block::<F32x4, 1, P>(
-            &windows,
-            padded_width,
-            kernel_size,
-            weights,
-            f,
-            bias,
-            relu,
-            out,
-        );
+        filter_block::<F32x4, 1, P>(&windows, padded_width, filters, f, out);
     }
-    for f in full..filters {
-        filter_block::<f32, 1, P>(
-            &windows,
-            padded_width,
-            kernel_size,
-            weights,
-            f,
-            bias,
-            relu,
-            out,
-        );
+    for f in full..count {
+        filter_block::<f32, 1, P>(&windows, padded_width, filters, f, out);
     }
 }
 
 impl DirectConv {
     /// `output = relu?(conv(input, kernel) + bias)` at stride 1 over the `batch` one-channel
-    /// images of `input` with the padding and sizes of `grid`; `kernel` is `[kh, kw, 1, out]` and
-    /// `output` `[batch, oh, ow, out]`, both row-major.
-    #[allow(clippy::too_many_arguments)]
+    /// images of `input` with the padding and sizes of `grid`; `output` is `[batch, oh, ow, out]`,
+    /// row-major.
     pub fn forward(
         &mut self,
         grid: &WindowGrid,
         batch: usize,
         input: &[f32],
-        kernel_size: [usize; 2],
-        kernel: &[f32],
-        bias: Option<&[f32]>,
-        relu: bool,
+        filters: Filters,
         output: &mut [f32],
     ) {
         self.pad(grid, batch, input);
-        let filters = kernel.len() / (kernel_size[0] * kernel_size[1]);
+        let count = filters.weights.len() / (filters.kernel_size[0] * filters.kernel_size[1]);
         let pixels = batch * grid.positions_per_sample();
         let full = pixels - pixels % PIXELS;
         for first in (0..full).step_by(PIXELS) {
-            pixel_block::<PIXELS>(
-                &self.padded,
-                grid,
-                first,
-                kernel_size,
-                kernel,
-                bias,
-                relu,
-                &mut output[first * filters..][..PIXELS * filters],
-            );
+            let out = &mut output[first * count..][..PIXELS * count];
+            pixel_block::<PIXELS>(&self.padded, grid, first, filters, out);
         }
         for first in full..pixels {
-            pixel_block::<1>(
-                &self.padded,
-                grid,
-                first,
-                kernel_size,
-                kernel,
-                bias,
-                relu,
-                &mut output[first * filters..][..filters],
-            );
+            let out = &mut output[first * count..][..count];
+            pixel_block::<1>(&self.padded, grid, first, filters, out);
         }
     }
 
@@ -192,8 +165,7 @@ impl DirectConv {
     fn pad(&mut self, grid: &WindowGrid, batch: usize, input: &[f32]) {
         let [vertical, horizontal] = &grid.size;
         let (height, width) = (vertical.input, horizontal.input);
-        let padded_height = height + vertical.pad_before + vertical.pad_after;
-        let padded_width = width + horizontal.pad_before + horizontal.pad_after;
+        let (padded_height, padded_width) = padded_size(grid);
         let len = batch * padded_height * padded_width;
         ensure_len(&mut self.padded, len);
         let padded = &mut self.padded[..len];
