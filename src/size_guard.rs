@@ -95,7 +95,10 @@ fn layer_flops(plan: &LayerPlan, needs_input_grad: bool) -> (u64, u64) {
             (product + output, backward + output)
         }
         LayerKind::Pooling2D(config) => {
-            let window = (config.pool_size[0] * config.pool_size[1]) as u64;
+            // A window reads only its cells inside the image: with 'same' padding the pool may be
+            // larger than the image (any size Keras takes), and its full area would overflow.
+            let window = (config.pool_size[0].min(plan.input_shape[0]) as u64)
+                * (config.pool_size[1].min(plan.input_shape[1]) as u64);
             (output * window, output * window)
         }
         LayerKind::BatchNormalization(_) => (4 * output, 8 * output),

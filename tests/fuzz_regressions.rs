@@ -4,6 +4,7 @@
 use convlab::data::dataset::Dataset;
 use convlab::data::idx::parse_idx;
 use convlab::model::Sequential;
+use convlab::size_guard::SizeEstimate;
 use convlab::spec::{Architecture, LayerSpec, ModelSpec};
 use convlab::training::{Fit, TrainingConfig};
 use serde_json::json;
@@ -92,4 +93,22 @@ fn an_idx_image_size_too_large_to_count_is_an_error() {
         "Data: image shape 4294967295×4294967295×4294967295 is too large to count; the file's \
          header is damaged"
     );
+}
+
+/// `spec_json`: a pool window far larger than the image ('same' padding, which Keras accepts)
+/// overflowed the size guard's operation count; the count now takes the window's cells inside
+/// the image, the ones the layer reads.
+#[test]
+fn a_pool_window_larger_than_the_image_is_counted_by_the_cells_it_reads() {
+    let huge = ModelSpec::from_json(
+        r#"{"class_name": "Sequential", "config": {"name": "sequential", "layers": [
+            {"class_name": "MaxPooling2D", "config": {"pool_size": [3333333333333333333, 3],
+             "strides": [3, 2], "padding": "same", "batch_input_shape": [null, 7, 7, 1]}}]}}"#,
+    )
+    .unwrap();
+    let architecture = Architecture::from_spec(&huge).unwrap();
+    assert_eq!(architecture.output_shape(), [3, 4, 1]);
+    let estimate = SizeEstimate::for_building(&architecture);
+    // 12 outputs, each reading at most its 7 × 3 cells inside the image.
+    assert_eq!(estimate.forward_flops, 12 * 7 * 3);
 }
