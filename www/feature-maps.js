@@ -10,6 +10,12 @@ import { TEST_IMAGES } from './edition.js';
 /** Channels shown per layer before "show all". */
 export const CHANNEL_CAP = 16;
 
+/** Canvases painted per animation frame. Without a GPU, Chromium allocates a compositor resource
+ * for each newly painted canvas at the next few commits (≈ 1 ms each, more on a busy machine):
+ * the Lesson CNN's ~100 canvases painted in one frame gave main-thread tasks of 92–207 ms in the
+ * playground test, 24 per frame 108–136 ms, 8 per frame 62–92 ms (13 frames, ≈ 0.2 s). */
+const CANVASES_PER_FRAME = 8;
+
 /** Paints every pixel of `canvas` with `color(i) → [r, g, b]` (i in row-major order). */
 function paint(canvas, color) {
   const { width, height } = canvas;
@@ -70,6 +76,7 @@ export class FeatureMapsView {
     this.enabled = false;
     this.showAll = new Set();
     this.canvases = new Map();
+    this.painting = null;
     this.dataset = DEFAULT_DATASET;
     this.render();
     onLanguageChange(() => this.render());
@@ -144,30 +151,48 @@ export class FeatureMapsView {
 
   renderMaps() {
     const result = this.result;
+    const paints = [];
     if (!result) {
       this.maps.replaceChildren(element('p', { class: 'hint', text: t(this.message || 'maps.waiting') }));
+      this.paintInFrames(paints);
       return;
     }
     const label = className(this.dataset, result.label);
     const input = this.canvas('input', 28, 28, t(hasClassNames(this.dataset) ? 'maps.input_label_named' : 'maps.input_label', { index: result.index, label }));
-    paintChannel(input, result.image, 1, 0);
+    paints.push(() => paintChannel(input, result.image, 1, 0));
     input.classList.add('input-image');
     const rows = [element('section', { class: 'map-layer' },
       element('h3', { text: t('maps.input', { index: result.index }) }), input)];
-    for (const map of result.maps) rows.push(this.renderLayer(map));
-    for (const kernel of result.kernels) rows.push(this.renderKernel(kernel));
+    for (const map of result.maps) rows.push(this.renderLayer(map, paints));
+    for (const kernel of result.kernels) rows.push(this.renderKernel(kernel, paints));
     if (result.maps.length === 0) rows.push(element('p', { class: 'hint', text: t('maps.no_conv') }));
     this.maps.replaceChildren(...rows);
+    this.paintInFrames(paints);
   }
 
-  renderLayer(map) {
+  /** Runs `paints` (one canvas each) CANVASES_PER_FRAME per animation frame, dropping what is
+   * left of an earlier refresh; `data-painted` on the maps says when all are done. */
+  paintInFrames(paints) {
+    if (this.painting !== null) cancelAnimationFrame(this.painting);
+    this.painting = null;
+    let next = 0;
+    const paintSome = () => {
+      for (const end = Math.min(paints.length, next + CANVASES_PER_FRAME); next < end; next += 1) paints[next]();
+      this.maps.dataset.painted = String(next === paints.length);
+      this.painting = next < paints.length ? requestAnimationFrame(paintSome) : null;
+    };
+    paintSome();
+  }
+
+  /** One layer's output channels; their paintings are queued on `paints`. */
+  renderLayer(map, paints) {
     const [height, width, channels] = map.shape;
     const all = this.showAll.has(map.layer);
     const shown = all ? channels : Math.min(channels, CHANNEL_CAP);
     const grid = element('div', { class: 'channel-grid', 'data-layer': String(map.layer) });
     for (let c = 0; c < shown; c += 1) {
       const canvas = this.canvas(`map ${map.layer} ${c}`, width, height, t('maps.channel_label', { name: map.name, channel: c + 1 }));
-      paintChannel(canvas, map.values, channels, c);
+      paints.push(() => paintChannel(canvas, map.values, channels, c));
       grid.append(canvas);
     }
     const heading = element('h3', { text: `${map.name} (${map.class_name}) · ${height}×${width}×${channels}` });
@@ -176,7 +201,8 @@ export class FeatureMapsView {
     return section;
   }
 
-  renderKernel(kernel) {
+  /** One Conv2D's filters (first input channel); their paintings are queued on `paints`. */
+  renderKernel(kernel, paints) {
     const [kh, kw, inputs, filters] = kernel.shape;
     const all = this.showAll.has(`k${kernel.layer}`);
     const shown = all ? filters : Math.min(filters, CHANNEL_CAP);
@@ -185,7 +211,7 @@ export class FeatureMapsView {
     const grid = element('div', { class: 'channel-grid kernels', 'data-kernel': String(kernel.layer) });
     for (let f = 0; f < shown; f += 1) {
       const canvas = this.canvas(`kernel ${kernel.layer} ${f}`, kw, kh, t('maps.filter_label', { name: kernel.name, filter: f + 1 }));
-      paintKernel(canvas, kernel.values, kernel.shape, 0, f, scale);
+      paints.push(() => paintKernel(canvas, kernel.values, kernel.shape, 0, f, scale));
       grid.append(canvas);
     }
     const note = inputs > 1 ? t('maps.filters_slice', { inputs }) : '';
