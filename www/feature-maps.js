@@ -174,7 +174,6 @@ export class FeatureMapsView {
    * left of an earlier refresh; `data-painted` on the maps says when all are done. */
   paintInFrames(paints) {
     if (this.painting !== null) cancelAnimationFrame(this.painting);
-    this.painting = null;
     let next = 0;
     const paintSome = () => {
       for (const end = Math.min(paints.length, next + CANVASES_PER_FRAME); next < end; next += 1) paints[next]();

@@ -12,7 +12,7 @@ import { access, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT, startServer, launchBrowser, screenshot } from './helpers.mjs';
+import { ROOT, startServer, launchBrowser, screenshot, mapsPainted } from './helpers.mjs';
 
 /** The bundle `cargo xtask bundle` writes. */
 const BUNDLE = path.join(ROOT, 'dist/convlab.html');
@@ -151,8 +151,7 @@ describe('the single file, opened from disk with the network off', () => {
     const test = await page.evaluate(() => window.convlab.state.test);
     t.diagnostic(`test accuracy on the file's 2,000 test images: ${(test.accuracy * 100).toFixed(1)}%`);
     assert.match(await page.locator('#test-accuracy').textContent(), /on 2,000 test images/);
-    await page.waitForFunction(() => document.querySelector('#feature-maps .maps')?.dataset.painted === 'true'
-      && document.querySelectorAll('#feature-maps canvas').length > 0);
+    await mapsPainted(page, '#feature-maps canvas');
     const colours = await featureMapColours(page);
     assert.ok(colours.filter((n) => n > 1).length >= 32, `feature maps are drawn (${colours.length} canvases)`);
     await screenshot(page, '51-bundle-trained');

@@ -107,6 +107,13 @@ export async function openPage(browser, url, errors) {
   return page;
 }
 
+/** Resolves once the feature-map panel has painted every canvas of its last refresh (it paints
+ * a few per animation frame) and shows at least one matching `canvasSelector`. */
+export function mapsPainted(page, canvasSelector) {
+  return page.waitForFunction((selector) => document.querySelector('#feature-maps .maps')?.dataset.painted === 'true'
+    && document.querySelectorAll(selector).length > 0, canvasSelector);
+}
+
 /** Saves a full-page screenshot as test-output/NAME.png. */
 export async function screenshot(page, name) {
   await mkdir(OUTPUT, { recursive: true });

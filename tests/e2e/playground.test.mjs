@@ -5,7 +5,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, screenshot, pixelsNear } from './helpers.mjs';
+import { startServer, launchBrowser, openPage, screenshot, pixelsNear, mapsPainted } from './helpers.mjs';
 
 let server;
 let browser;
@@ -213,9 +213,7 @@ describe('the playground page', () => {
     await page.waitForTimeout(300);
     assert.ok(await pixelsOf('#loss-chart', TRAIN_BLUE) > 200, 'the loss curve is drawn');
     assert.ok(await pixelsOf('#accuracy-chart', TRAIN_BLUE) > 200, 'the accuracy curve is drawn');
-    // The maps are painted over a few frames after a refresh.
-    await page.waitForFunction(() => document.querySelector('#feature-maps .maps')?.dataset.painted === 'true'
-      && document.querySelectorAll('.channel-grid:not(.kernels) canvas').length > 0);
+    await mapsPainted(page, '.channel-grid:not(.kernels) canvas');
     const maps = await canvasColours('.channel-grid:not(.kernels) canvas');
     assert.ok(maps.filter((n) => n > 1).length >= maps.length / 2, `most feature maps are not blank (${maps})`);
     const kernels = await canvasColours('.channel-grid.kernels canvas');
