@@ -113,6 +113,9 @@ describe('a crashed engine costs the learner only the run in progress', () => {
 
       await idleWithModel();
       assert.equal(await page.evaluate(() => window.convlab.client.restarts), number);
+      // terminate() returns before Chromium has torn the crashed worker down (an out-of-memory one
+      // takes longest); it leaves page.workers() then.
+      for (const deadline = Date.now() + 10000; page.workers().length > 1 && Date.now() < deadline;) await page.waitForTimeout(50);
       const alive = page.workers().map((worker) => new URL(worker.url()).pathname);
       t.diagnostic(`workers after the restart: ${alive.join(', ')}`);
       assert.deepEqual(alive, ['/www/worker.js'], 'one engine worker, no helper left over');
